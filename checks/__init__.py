@@ -1,0 +1,1 @@
+"""The Schedule 2 acceptance checks, one module per area, each a pytest test per device."""

@@ -1,0 +1,76 @@
+"""Software and storage: Schedule 2 lines 16 (Verify IOS version) and 17 (Verify Flash)."""
+
+from __future__ import annotations
+
+from netaccept.check import check
+from netaccept.facts import Directory, FileDigest, SoftwareFacts
+from netaccept.inventory import Device
+from netaccept.verdicts import Undecidable, Verdict
+
+
+def _approved(device: Device, check_id: str) -> tuple[str, str, str | None]:
+    if device.software is None:
+        raise Undecidable(
+            f"the inventory gives no approved software for {device.name}: set software.version "
+            f"and software.image, or list {check_id} under not_applicable with a reason"
+        )
+    return device.software.version, device.software.image, device.software.md5
+
+
+@check("ios_version")
+def test_ios_version(device: Device, software: SoftwareFacts, verdict: Verdict) -> None:
+    """Verify IOS version (Schedule 2, line 16).
+
+    Passes when the version `show version` reports equals `software.version` and the
+    system image file equals `software.image`, both exactly (12.0(32)SY8 is not
+    12.0(32)SY; disk0:x.bin is not slot0:x.bin).
+    Fails naming the expected and the running value for each that differs.
+    """
+    version, image, _md5 = _approved(device, "ios_version")
+    verdict.expect(
+        software.version == version,
+        ok=f"running version {software.version} is the approved one",
+        fail=f"running version {software.version}, approved {version}",
+    )
+    verdict.expect(
+        software.image == image,
+        ok=f"running image {software.image} is the approved one",
+        fail=f"running image {software.image or '(none reported)'}, approved {image}",
+    )
+
+
+@check("flash")
+def test_flash(
+    device: Device, image_directory: Directory, image_md5: FileDigest, verdict: Verdict
+) -> None:
+    """Verify Flash (Schedule 2, line 17).
+
+    Passes when the approved image (`software.image`) is listed on its flash file system,
+    its MD5 (`verify /md5` on IOS, `show md5 file` on IOS-XR) equals `software.md5`, and
+    the file system has at least `flash.min_free_bytes` free (default 16 MiB).
+    Fails naming the missing file, the expected and computed MD5, or the free space.
+    """
+    _version, image, md5 = _approved(device, "flash")
+    if md5 is None:
+        raise Undecidable(
+            f"the inventory gives no software.md5 for {device.name}: add the approved image's MD5"
+        )
+    filename = image.rpartition("/")[2].split(":")[-1]
+    size = image_directory.files.get(filename)
+    verdict.expect(
+        size is not None,
+        ok=f"{image} present on flash ({size} bytes)",
+        fail=f"{image} not found in the listing of {image_directory.path}",
+    )
+    verdict.expect(
+        image_md5.md5 == md5,
+        ok=f"MD5 of {image} is the approved {md5}",
+        fail=f"MD5 of {image} is {image_md5.md5}, approved {md5}",
+    )
+    minimum = device.flash.min_free_bytes
+    verdict.expect(
+        image_directory.free_bytes >= minimum,
+        ok=f"{image_directory.free_bytes} bytes free on {image_directory.path} (minimum {minimum})",
+        fail=f"only {image_directory.free_bytes} bytes free on {image_directory.path}, "
+        f"minimum {minimum}",
+    )

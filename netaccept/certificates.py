@@ -1,0 +1,361 @@
+"""Acceptance certificates: one per device, as JSON for machines and HTML for people.
+
+Layout of a run directory:
+
+    reports/<run-id>/index.html              every device and check at a glance
+    reports/<run-id>/run.json                the run and each device's verdict
+    reports/<run-id>/<device>/certificate.json
+    reports/<run-id>/<device>/certificate.html
+    reports/<run-id>/<device>/evidence/NN-<command>.txt   raw outputs, hashed in the JSON
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pydantic import BaseModel, ConfigDict
+
+from netaccept import __version__
+from netaccept.capture import DeviceCapture
+from netaccept.catalogue import CATALOGUE, CHECKS
+from netaccept.evidence import iso, write_atomic
+from netaccept.inventory import Device, Inventory
+from netaccept.paths import project_dir
+from netaccept.verdicts import Overall, Status, overall
+
+SCHEMA = "netaccept.certificate/1"
+REASONS = ("initial", "repair", "restoration")
+REASON_TEXT = {
+    "initial": "initial connection",
+    "repair": "repair",
+    "restoration": "restoration",
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EvidenceRef(_Model):
+    command: str
+    sha256: str
+    file: str
+    captured_at: str
+
+
+class FindingOut(_Model):
+    met: bool
+    message: str
+
+
+class CheckResult(_Model):
+    """The outcome of one check on one device, as carried in reports and certificates."""
+
+    id: str
+    line: int
+    schedule2: str
+    device: str
+    status: Status
+    message: str
+    findings: list[FindingOut] = []
+    commands: list[str] = []
+    duration_s: float = 0.0
+
+
+class CheckOut(_Model):
+    id: str
+    line: int
+    schedule2: str
+    status: Status
+    message: str
+    findings: list[FindingOut]
+    evidence: list[EvidenceRef]
+
+
+class NotRun(_Model):
+    id: str
+    line: int
+    schedule2: str
+    reason: str
+
+
+class SiteOut(_Model):
+    id: str
+    name: str
+    address: str
+
+
+class DeviceOut(_Model):
+    name: str
+    site: SiteOut
+    platform: str
+    host: str
+    port: int
+    hostname_reported: str | None
+    model: str | None
+    chassis_pid: str | None
+    chassis_description: str | None
+    chassis_serial: str | None
+    processor_board_id: str | None
+    software_version: str | None
+    image: str | None
+    host_key: str | None
+
+
+class PortOut(_Model):
+    order: str
+    interface: str
+    speed: str
+    customer: str
+
+
+class RunOut(_Model):
+    id: str
+    started: str
+    finished: str
+    reason: str
+    reason_text: str
+    technician: str
+    harness: str
+    transport: str
+    inventory: str
+
+
+class Certificate(_Model):
+    """The certificate JSON document (`schema`: netaccept.certificate/1)."""
+
+    schema_: str
+    device: DeviceOut
+    run: RunOut
+    ports: list[PortOut]
+    verdict: Overall
+    summary: dict[str, int]
+    scope: str
+    not_run: list[NotRun]
+    identity_errors: list[str]
+    checks: list[CheckOut]
+    evidence: list[EvidenceRef]
+
+    def to_json(self) -> str:
+        data = self.model_dump(mode="json")
+        data = {"schema": data.pop("schema_"), **data}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: str
+    started: datetime
+    finished: datetime
+    reason: str
+    technician: str
+    transport: str
+    inventory: Inventory
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The equipment as the router described itself, or why it could not be read."""
+
+    hostname: str | None = None
+    model: str | None = None
+    chassis_pid: str | None = None
+    chassis_description: str | None = None
+    chassis_serial: str | None = None
+    processor_board_id: str | None = None
+    software_version: str | None = None
+    image: str | None = None
+    errors: tuple[str, ...] = ()
+
+
+def new_run_id(started: datetime) -> str:
+    return started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _slug(command: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", command).strip("-").lower()[:80] or "output"
+
+
+def write_evidence(device_dir: Path, capture: DeviceCapture) -> dict[str, EvidenceRef]:
+    """Write each raw output to its own file; return the manifest keyed by command."""
+    refs: dict[str, EvidenceRef] = {}
+    for number, (command, evidence) in enumerate(capture.evidence.items(), start=1):
+        relative = f"evidence/{number:02d}-{_slug(command)}.txt"
+        write_atomic(device_dir / relative, evidence.output)
+        refs[command] = EvidenceRef(
+            command=command,
+            sha256=evidence.sha256,
+            file=relative,
+            captured_at=iso(evidence.captured_at),
+        )
+    return refs
+
+
+def build_certificate(
+    run: RunInfo,
+    device: Device,
+    identity: Identity,
+    capture: DeviceCapture | None,
+    results: Sequence[CheckResult],
+    evidence: Mapping[str, EvidenceRef],
+) -> Certificate:
+    site = run.inventory.sites.get(device.site)
+    by_id = {r.id: r for r in results}
+    checks = [
+        CheckOut(
+            id=r.id,
+            line=r.line,
+            schedule2=r.schedule2,
+            status=r.status,
+            message=r.message,
+            findings=r.findings,
+            evidence=[evidence[c] for c in r.commands if c in evidence],
+        )
+        for r in sorted(results, key=lambda r: r.line)
+    ]
+    not_run = [
+        NotRun(
+            id=info.id,
+            line=info.line,
+            schedule2=info.schedule2,
+            reason=_not_run_reason(info.id),
+        )
+        for info in CATALOGUE
+        if info.id not in by_id
+    ]
+    statuses = [r.status for r in results]
+    verdict = overall(statuses)
+    if identity.errors and verdict is Overall.PASS:
+        verdict = Overall.INCOMPLETE  # a certificate must identify the equipment it certifies
+    summary = {s.value: statuses.count(s) for s in Status}
+    return Certificate(
+        schema_=SCHEMA,
+        device=DeviceOut(
+            name=device.name,
+            site=SiteOut(
+                id=device.site,
+                name=site.name if site else device.site,
+                address=site.address if site else "",
+            ),
+            platform=device.platform,
+            host=device.host,
+            port=device.port,
+            hostname_reported=identity.hostname,
+            model=identity.model,
+            chassis_pid=identity.chassis_pid,
+            chassis_description=identity.chassis_description,
+            chassis_serial=identity.chassis_serial,
+            processor_board_id=identity.processor_board_id,
+            software_version=identity.software_version,
+            image=identity.image,
+            host_key=capture.host_key if capture else None,
+        ),
+        run=RunOut(
+            id=run.id,
+            started=iso(run.started),
+            finished=iso(run.finished),
+            reason=run.reason,
+            reason_text=REASON_TEXT[run.reason],
+            technician=run.technician,
+            harness=f"netaccept {__version__}",
+            transport=run.transport,
+            inventory=str(run.inventory.path),
+        ),
+        ports=[PortOut(**p.model_dump()) for p in device.ports],
+        verdict=verdict,
+        summary=summary,
+        scope="full" if not not_run else "partial",
+        not_run=not_run,
+        identity_errors=list(identity.errors),
+        checks=checks,
+        evidence=list(evidence.values()),
+    )
+
+
+def _not_run_reason(check_id: str) -> str:
+    from netaccept.check import IMPLEMENTED
+
+    return "not selected for this run" if check_id in IMPLEMENTED else "not implemented yet"
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(project_dir("templates") / "report"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["catalogue"] = CATALOGUE
+    env.globals["checks"] = CHECKS
+    return env
+
+
+def write_device(run_dir: Path, certificate: Certificate, outputs: Mapping[str, str]) -> Path:
+    """Write certificate.json and certificate.html for one device; return the JSON path."""
+    device_dir = run_dir / certificate.device.name
+    json_path = device_dir / "certificate.json"
+    write_atomic(json_path, certificate.to_json())
+    html = _environment().get_template("certificate.html.j2").render(
+        cert=certificate, outputs=outputs
+    )
+    write_atomic(device_dir / "certificate.html", html)
+    return json_path
+
+
+def write_index(run_dir: Path, run: RunInfo, certificates: Sequence[Certificate]) -> Path:
+    """Write index.html and run.json summarising every device of the run."""
+    verdicts = [c.verdict for c in certificates]
+    run_verdict = (
+        Overall.INCOMPLETE
+        if not certificates or Overall.INCOMPLETE in verdicts
+        else Overall.FAIL
+        if Overall.FAIL in verdicts
+        else Overall.PASS
+    )
+    checks_run = sorted({c.id for cert in certificates for c in cert.checks}, key=lambda i: CHECKS[i].line)
+    summary: dict[str, Any] = {
+        "schema": "netaccept.run/1",
+        "run": {
+            "id": run.id,
+            "started": iso(run.started),
+            "finished": iso(run.finished),
+            "reason": run.reason,
+            "technician": run.technician,
+            "harness": f"netaccept {__version__}",
+            "transport": run.transport,
+            "inventory": str(run.inventory.path),
+        },
+        "verdict": run_verdict.value,
+        "devices": [
+            {
+                "name": c.device.name,
+                "site": c.device.site.id,
+                "verdict": c.verdict.value,
+                "certificate": f"{c.device.name}/certificate.json",
+                "checks": {k.id: k.status.value for k in c.checks},
+            }
+            for c in certificates
+        ],
+    }
+    write_atomic(run_dir / "run.json", json.dumps(summary, indent=2) + "\n")
+    html = _environment().get_template("index.html.j2").render(
+        run=summary["run"],
+        verdict=run_verdict.value,
+        certificates=certificates,
+        checks_run=[CHECKS[i] for i in checks_run],
+    )
+    path = run_dir / "index.html"
+    write_atomic(path, html)
+    return path

@@ -1,0 +1,117 @@
+"""Evidence and recordings: the raw text a router printed, kept exactly and hashed.
+
+A recording is a directory with one JSON file per device, `<device>.json`:
+
+    {"device": "nyc-gsr-01", "platform": "cisco_ios", "captured_at": "2026-11-22T10:00:00Z",
+     "outputs": {"show version": "<raw text>", "show ip bgp summary": "..."}}
+
+Keys are the exact command strings the harness sends. The lab serves recordings,
+`--record` writes them and `--replay` reads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from netaccept.catalogue import Platform
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One command's output as the router printed it, when, and its SHA-256."""
+
+    command: str
+    output: str
+    captured_at: datetime
+    sha256: str
+
+    @classmethod
+    def of(cls, command: str, output: str, captured_at: datetime | None = None) -> Evidence:
+        return cls(command, output, captured_at or utc_now(), sha256_text(output))
+
+
+class Recording(BaseModel):
+    """The recorded outputs of one device."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    device: str
+    platform: Platform
+    captured_at: str
+    outputs: dict[str, str]
+
+
+class RecordingError(Exception):
+    """A recording is missing, unreadable or malformed."""
+
+
+def recording_path(directory: Path, device: str) -> Path:
+    return directory / f"{device}.json"
+
+
+def read_recording(path: Path) -> Recording:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RecordingError(f"no recording at {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordingError(f"cannot read recording {path}: {exc}") from None
+    try:
+        return Recording.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise RecordingError(
+            f"recording {path} is malformed at {where}: {first['msg']} "
+            "(expected {\"device\", \"platform\", \"captured_at\", \"outputs\": {command: text}})"
+        ) from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_recording(
+    directory: Path, device: str, platform: Platform, evidence: list[Evidence]
+) -> Path:
+    captured = min((e.captured_at for e in evidence), default=utc_now())
+    recording = Recording(
+        device=device,
+        platform=platform,
+        captured_at=iso(captured),
+        outputs={e.command: e.output for e in evidence},
+    )
+    path = recording_path(directory, device)
+    write_atomic(path, json.dumps(recording.model_dump(), indent=2, ensure_ascii=False) + "\n")
+    return path

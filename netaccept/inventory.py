@@ -1,0 +1,596 @@
+"""The inventory: sites, devices, their ordered ports and the values each check expects.
+
+An inventory is a YAML file the customer's engineers can read and review (section 2.2).
+Values are layered: `defaults`, then the device's site `defaults`, then each group it
+names (in order), then the device itself; mappings merge, everything else is replaced.
+
+Loading never shows a traceback for a bad file: every problem becomes an
+`InventoryError` naming the file, the line and the field, and what to do about it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from netaccept.catalogue import CHECK_IDS, Platform
+
+# Names and values that end up inside commands or file names are constrained by type here,
+# so no inventory value can smuggle a second command or a path onto the wire or the disk.
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+InterfaceName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z-]*[0-9]+(?:[/.:][0-9]+)*$")
+]
+FilePath = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*:[/]?[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
+]
+Md5 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$", to_lower=True)]
+EnvVar = Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+CheckId = Literal[
+    "intrapop_links", "rpms_config", "rpms_test", "ip_connectivity", "isis_config",
+    "bgp_config", "isis_neighbors", "bgp_neighbors", "interfaces", "loopback_dns",
+    "ftp_tftp_source", "console_login", "last_resort_password", "tacacs", "vty_acl",
+    "ios_version", "flash", "rp_memory", "logs", "interface_descriptions",
+]  # fmt: skip
+
+_SECRET_KEYS = re.compile(r"(?i)^(password|passwd|secret|enable_secret|enable_password|key)$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Credentials(_Model):
+    """Where the login credentials come from: names of environment variables, never values."""
+
+    username_env: EnvVar = "NETACCEPT_USERNAME"
+    password_env: EnvVar = "NETACCEPT_PASSWORD"
+    secret_env: EnvVar = "NETACCEPT_SECRET"
+
+
+class Timeouts(_Model):
+    """Seconds to wait on a router before the checks that need it become `error`."""
+
+    connect: float = Field(20.0, gt=0, le=600)
+    command: float = Field(60.0, gt=0, le=3600)
+
+
+class Software(_Model):
+    """The approved software for the device: `ios_version` and `flash` compare against it."""
+
+    version: Text
+    image: FilePath
+    md5: Md5 | None = None
+
+    @property
+    def filesystem(self) -> str:
+        """`disk0:` for `disk0:c12k.bin` or `disk0:/dir/c12k.bin`."""
+        return self.image.split(":", 1)[0] + ":"
+
+    @property
+    def directory(self) -> str:
+        """The folder part of the image path, '' when the image sits at the root."""
+        rest = self.image.split(":", 1)[1].lstrip("/")
+        return rest.rpartition("/")[0]
+
+    @property
+    def filename(self) -> str:
+        return self.image.rpartition("/")[2].split(":")[-1]
+
+
+class Flash(_Model):
+    """Thresholds for `flash` (Schedule 2 line 17)."""
+
+    min_free_bytes: int = Field(16 * 1024 * 1024, ge=0)
+
+
+class BgpNeighbor(_Model):
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address
+    remote_as: int = Field(ge=1, le=4294967295)
+    min_prefixes: int = Field(0, ge=0)
+    description: Text | None = None
+
+
+class Bgp(_Model):
+    """Expected BGP sessions for `bgp_neighbors` (Schedule 2 line 8)."""
+
+    neighbors: list[BgpNeighbor] = Field(min_length=1)
+
+    @field_validator("neighbors")
+    @classmethod
+    def _unique(cls, neighbors: list[BgpNeighbor]) -> list[BgpNeighbor]:
+        seen = [str(n.address) for n in neighbors]
+        dupes = sorted({a for a in seen if seen.count(a) > 1})
+        if dupes:
+            raise ValueError(f"neighbour listed twice: {', '.join(dupes)}")
+        return neighbors
+
+
+class IsisNeighbor(_Model):
+    system_id: Name
+    interface: InterfaceName
+    level: Literal["L1", "L2", "L1L2"] = "L2"
+
+
+class Isis(_Model):
+    """Expected adjacencies for `isis_neighbors` (Schedule 2 line 7)."""
+
+    neighbors: list[IsisNeighbor] = Field(min_length=1)
+
+
+class PortOrder(_Model):
+    """A Port Service Order (section 1.3): a router interface sold to a named customer."""
+
+    order: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")]
+    interface: InterfaceName
+    speed: Text
+    customer: Text
+
+
+class Site(_Model):
+    """An Equipment Site: a carrier hotel or POP."""
+
+    name: Text
+    address: Text
+    defaults: dict[str, Any] = Field(default_factory=dict)
+
+
+class Device(_Model):
+    """One router (a Qualified Equipment) with everything its checks expect, fully resolved."""
+
+    name: Name
+    host: Text
+    port: int = Field(22, ge=1, le=65535)
+    platform: Platform
+    site: Name
+    groups: list[Name] = Field(default_factory=list)
+    credentials: Credentials = Credentials()
+    timeouts: Timeouts = Timeouts()
+    software: Software | None = None
+    flash: Flash = Flash()
+    bgp: Bgp | None = None
+    isis: Isis | None = None
+    ports: list[PortOrder] = Field(default_factory=list)
+    not_applicable: dict[CheckId, Text] = Field(default_factory=dict)
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, host: str) -> str:
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            if not re.fullmatch(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?", host):
+                raise ValueError(f"{host!r} is neither an IP address nor a host name") from None
+        return host
+
+    @model_validator(mode="after")
+    def _ports_unique(self) -> Device:
+        for attr in ("order", "interface"):
+            values = [getattr(p, attr) for p in self.ports]
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise ValueError(f"two ports share the same {attr}: {', '.join(dupes)}")
+        return self
+
+
+class Settings(_Model):
+    """Run-wide settings."""
+
+    workers: int = Field(32, ge=1, le=1024)
+
+
+class Lab(_Model):
+    """Where the simulated lab finds its routers' recordings (relative to the inventory)."""
+
+    recordings: str = "lab"
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """A loaded, validated inventory."""
+
+    path: Path
+    sites: Mapping[str, Site]
+    devices: tuple[Device, ...]
+    settings: Settings
+    lab: Lab
+
+    def device(self, name: str) -> Device:
+        for device in self.devices:
+            if device.name == name:
+                return device
+        raise KeyError(name)
+
+    @property
+    def lab_recordings(self) -> Path:
+        return (self.path.parent / self.lab.recordings).resolve()
+
+    def select(self, names: Sequence[str]) -> Inventory:
+        """Keep only the named devices; an unknown name is an error that lists the valid ones."""
+        if not names:
+            return self
+        known = {d.name for d in self.devices}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise InventoryError(
+                [
+                    Problem(
+                        self.path, None, "device",
+                        f"no device named {n!r}{_suggest(n, known)}; devices: {', '.join(sorted(known))}",
+                    )
+                    for n in unknown
+                ]
+            )
+        return Inventory(
+            self.path, self.sites, tuple(d for d in self.devices if d.name in names),
+            self.settings, self.lab,
+        )
+
+    def with_endpoints(self, endpoints: Mapping[str, tuple[str, int]]) -> Inventory:
+        """A copy with some devices' host and port replaced (the lab on free ports)."""
+        devices = tuple(
+            d.model_copy(update={"host": endpoints[d.name][0], "port": endpoints[d.name][1]})
+            if d.name in endpoints
+            else d
+            for d in self.devices
+        )
+        return Inventory(self.path, self.sites, devices, self.settings, self.lab)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an inventory, located as precisely as the file allows."""
+
+    path: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.field}: {self.message}"
+
+
+class InventoryError(Exception):
+    """The inventory cannot be used; `problems` says where and why."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+_TOP_KEYS = ("defaults", "groups", "sites", "devices", "settings", "lab")
+_DEVICE_ONLY_KEYS = ("name", "host", "port", "site", "groups", "ports")
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+Loc = tuple[str | int, ...]
+
+
+def _lines(node: yaml.Node, loc: Loc, out: dict[Loc, int], problems: list[str]) -> None:
+    out.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(f"{line}\t{_dotted(loc + (key,))}\tduplicate key (first at line {seen[key]})")
+            seen[key] = line
+            out[loc + (key,)] = line
+            _lines(value_node, loc + (key,), out, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            out[loc + (index,)] = item.start_mark.line + 1
+            _lines(item, loc + (index,), out, problems)
+
+
+def _dotted(loc: Sequence[str | int]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _suggest(word: str, choices: Iterator[str] | Sequence[str] | set[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _merge(
+    base: dict[str, Any], base_origin: dict[Loc, Loc], layer: Mapping[str, Any], layer_loc: Loc,
+    at: Loc = (),
+) -> None:
+    """Merge `layer` into `base` in place, remembering which file location each value came from."""
+    for key, value in layer.items():
+        here = at + (key,)
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            base_origin[here] = layer_loc + (key,)
+            _merge(base[key], base_origin, value, layer_loc + (key,), here)
+        else:
+            base[key] = _deep_copy(value)
+            for old in [k for k in base_origin if k[: len(here)] == here]:
+                del base_origin[old]
+            _record(value, here, layer_loc + (key,), base_origin)
+
+
+def _record(value: Any, at: Loc, src: Loc, origin: dict[Loc, Loc]) -> None:
+    origin[at] = src
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _record(item, at + (key,), src + (key,), origin)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _record(item, at + (index,), src + (index,), origin)
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(v) for v in value]
+    return value
+
+
+def _find_literal_secrets(value: Any, loc: Loc, found: list[Loc]) -> None:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and _SECRET_KEYS.match(key):
+                found.append(loc + (key,))
+            _find_literal_secrets(item, loc + (key,), found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _find_literal_secrets(item, loc + (index,), found)
+
+
+def _pydantic_message(error: Mapping[str, Any]) -> str:
+    message = str(error["msg"])
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    if error["type"] == "missing":
+        return "required field is missing (set it on the device, its site or group, or defaults)"
+    if error["type"] in ("literal_error", "enum") and "ctx" in error:
+        return f"{message} (got {error['input']!r})"
+    if error["type"] == "string_pattern_mismatch":
+        return f"{error['input']!r} is not a valid value here"
+    return message.removeprefix("Value error, ")
+
+
+def load_inventory(path: str | os.PathLike[str]) -> Inventory:
+    """Read, merge and validate an inventory file. Raises InventoryError, never a traceback."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InventoryError([Problem(file, None, "(file)", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InventoryError([Problem(file, None, "(file)", f"cannot read it: {exc}")]) from None
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise InventoryError([Problem(file, line, "(YAML)", f"not valid YAML: {reason}")]) from None
+
+    lines: dict[Loc, int] = {}
+    raw_problems: list[str] = []
+    if node is not None:
+        _lines(node, (), lines, raw_problems)
+    problems = [Problem(file, int(ln), fld, msg) for ln, fld, msg in (p.split("\t") for p in raw_problems)]
+
+    def line_of(loc: Loc) -> int | None:
+        while loc and loc not in lines:
+            loc = loc[:-1]
+        return lines.get(loc)
+
+    def problem(loc: Loc, message: str, field: str | None = None) -> Problem:
+        return Problem(file, line_of(loc), field or _dotted(loc), message)
+
+    if not isinstance(data, dict):
+        raise InventoryError(
+            problems or [problem((), "the inventory must be a mapping with a 'devices' list")]
+        )
+
+    secrets: list[Loc] = []
+    _find_literal_secrets(data, (), secrets)
+    for loc in secrets:
+        problems.append(
+            problem(
+                loc,
+                "a literal credential is not allowed in the inventory. Put it in the environment "
+                "(NETACCEPT_USERNAME, NETACCEPT_PASSWORD, NETACCEPT_SECRET), or name other "
+                "variables per device with credentials.username_env / password_env / secret_env; "
+                "when none is set, netaccept prompts for it",
+            )
+        )
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            problems.append(problem((key,), f"unknown section{_suggest(str(key), _TOP_KEYS)}"))
+
+    def section(key: str, kind: type) -> Any:
+        value = data.get(key)
+        if value is None:
+            return kind()
+        if not isinstance(value, kind):
+            problems.append(problem((key,), f"must be a {'list' if kind is list else 'mapping'}"))
+            return kind()
+        return value
+
+    defaults: dict[str, Any] = section("defaults", dict)
+    groups: dict[str, Any] = section("groups", dict)
+    raw_sites: dict[str, Any] = section("sites", dict)
+    raw_devices: list[Any] = section("devices", list)
+
+    for key in defaults:
+        if key in _DEVICE_ONLY_KEYS and key != "port":
+            problems.append(problem(("defaults", key), "belongs on each device, not in defaults"))
+
+    sites: dict[str, Site] = {}
+    for site_id, raw_site in raw_sites.items():
+        try:
+            sites[str(site_id)] = Site.model_validate(raw_site)
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(problem(("sites", site_id, *err["loc"]), _pydantic_message(err)))
+
+    settings = Settings()
+    lab = Lab()
+    for key, model in (("settings", Settings), ("lab", Lab)):
+        try:
+            value = model.model_validate(data.get(key) or {})
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(problem((key, *err["loc"]), _pydantic_message(err)))
+            continue
+        if key == "settings":
+            settings = value  # type: ignore[assignment]
+        else:
+            lab = value  # type: ignore[assignment]
+
+    if not raw_devices and "devices" not in [p.field for p in problems]:
+        problems.append(problem(("devices",), "no devices: list at least one under 'devices'"))
+
+    devices: list[Device] = []
+    names: dict[str, int] = {}
+    for index, raw in enumerate(raw_devices):
+        dloc: Loc = ("devices", index)
+        if not isinstance(raw, dict):
+            problems.append(problem(dloc, "each device must be a mapping with name, host, platform, site"))
+            continue
+        label = f"devices[{index}]" + (f" ({raw['name']})" if isinstance(raw.get("name"), str) else "")
+        name = raw.get("name")
+        if isinstance(name, str):
+            if name in names:
+                problems.append(problem(dloc + ("name",), f"duplicate device name {name!r} (also devices[{names[name]}])"))
+            names[name] = index
+
+        merged: dict[str, Any] = {}
+        origin: dict[Loc, Loc] = {}
+        layers: list[tuple[Mapping[str, Any], Loc]] = [(defaults, ("defaults",))]
+        site_id = raw.get("site")
+        if isinstance(site_id, str):
+            if site_id not in raw_sites:
+                problems.append(
+                    problem(dloc + ("site",), f"no site {site_id!r}{_suggest(site_id, list(raw_sites))}; "
+                            f"sites: {', '.join(map(str, raw_sites)) or '(none defined)'}")
+                )
+            elif isinstance(raw_sites[site_id], dict) and isinstance(raw_sites[site_id].get("defaults"), dict):
+                layers.append((raw_sites[site_id]["defaults"], ("sites", site_id, "defaults")))
+        raw_groups = raw.get("groups", [])
+        if isinstance(raw_groups, list):
+            for gi, group in enumerate(raw_groups):
+                if not isinstance(group, str) or group not in groups:
+                    problems.append(
+                        problem(dloc + ("groups", gi), f"no group {group!r}{_suggest(str(group), list(groups))}; "
+                                f"groups: {', '.join(map(str, groups)) or '(none defined)'}")
+                    )
+                elif not isinstance(groups[group], dict):
+                    problems.append(problem(("groups", group), "a group must be a mapping of device fields"))
+                else:
+                    layers.append((groups[group], ("groups", group)))
+        layers.append((raw, dloc))
+        for layer, layer_loc in layers:
+            _merge(merged, origin, layer, layer_loc)
+        try:
+            devices.append(Device.model_validate(merged))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                src = origin.get(loc)
+                probe = loc
+                while src is None and probe:
+                    probe = probe[:-1]
+                    src = origin.get(probe)
+                src = src or dloc
+                field = f"{label} {_dotted(loc)}" if loc else label
+                message = _pydantic_message(err)
+                if err["type"] == "extra_forbidden" and loc:
+                    message += _suggest(str(loc[-1]), list(Device.model_fields))
+                problems.append(problem(src, message, field))
+
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.field))
+        raise InventoryError(problems)
+    return Inventory(file, sites, tuple(devices), settings, lab)
+
+
+def resolve_credentials(device: Device, *, interactive: bool | None = None) -> tuple[str, str, str]:
+    """Username, password and enable secret for `device`, from its environment variables.
+
+    A variable that is not set is asked for at the terminal when one is attached; otherwise
+    the error names the variable to set. The enable secret defaults to the password.
+    """
+    import getpass
+    import sys
+
+    refs = device.credentials
+    interactive = sys.stdin.isatty() if interactive is None else interactive
+    values: list[str] = []
+    for var, what in (
+        (refs.username_env, "username"),
+        (refs.password_env, "password"),
+        (refs.secret_env, "enable secret"),
+    ):
+        value = os.environ.get(var)
+        if value is None and what == "enable secret":
+            value = values[1] if len(values) > 1 else None
+        if value is None and interactive:
+            prompt = f"{what} for {device.name} (or set {var}): "
+            value = input(prompt) if what == "username" else getpass.getpass(prompt)
+            os.environ[var] = value  # ask once per variable, not once per device
+        if value is None:
+            raise CredentialsMissing(
+                f"{device.name}: no {what}: set the environment variable {var} "
+                "(or run netaccept from a terminal to be asked for it)"
+            )
+        values.append(value)
+    return values[0], values[1], values[2]
+
+
+class CredentialsMissing(Exception):
+    """A credential variable is not set and nobody is at a terminal to type it."""
+
+
+__all__ = [
+    "CHECK_IDS",
+    "Bgp",
+    "BgpNeighbor",
+    "Credentials",
+    "CredentialsMissing",
+    "Device",
+    "Flash",
+    "Inventory",
+    "InventoryError",
+    "Isis",
+    "IsisNeighbor",
+    "PortOrder",
+    "Problem",
+    "Settings",
+    "Site",
+    "Software",
+    "Timeouts",
+    "load_inventory",
+    "resolve_credentials",
+]

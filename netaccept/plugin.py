@@ -1,0 +1,566 @@
+"""The pytest plugin: acceptance checks as pytest tests, one per (check, device).
+
+Flow, one way only: inventory -> commands needed by the selected checks -> outputs
+captured once per device, concurrently (live SSH, or replay) -> facts parsed on demand
+-> verdicts -> certificates and reports. The plugin is inert unless
+`--netaccept-inventory` is given.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netaccept.capture import DeviceCapture, ProgressCallback, capture
+from netaccept.catalogue import CHECK_IDS, CHECKS
+from netaccept.certificates import (
+    REASONS,
+    Certificate,
+    CheckResult,
+    FindingOut,
+    Identity,
+    RunInfo,
+    build_certificate,
+    new_run_id,
+    write_device,
+    write_evidence,
+    write_index,
+)
+from netaccept.check import MARKER
+from netaccept.evidence import utc_now, write_recording
+from netaccept.facts import FACTS, IDENTITY, Chassis, Fact, SoftwareFacts
+from netaccept.inventory import Device, Inventory, InventoryError, load_inventory
+from netaccept.parsing import ParseError, parse
+from netaccept.transport import ReplayTransport, SshTransport, Transport
+from netaccept.verdicts import CheckFailed, Status, Undecidable, Verdict
+
+# Exit codes, shared by `netaccept run` and `pytest --netaccept-inventory`; 1-5 keep
+# pytest's meanings so that a CI job reads them the same either way.
+EXIT_PASS = 0
+EXIT_FAIL = 1
+EXIT_INTERRUPTED = 2
+EXIT_INTERNAL = 3
+EXIT_USAGE = 4
+EXIT_NOTHING = 5
+EXIT_UNDECIDED = 6
+
+RESULT_PROPERTY = "netaccept.result"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("netaccept", "router acceptance tests (Schedule 2)")
+    group.addoption("--netaccept-inventory", metavar="FILE", help="inventory YAML; enables netaccept")
+    group.addoption("--netaccept-replay", metavar="DIR", help="decide from a recording, no connection")
+    group.addoption("--netaccept-record", metavar="DIR", help="also save every raw output as a recording")
+    group.addoption("--netaccept-out", metavar="DIR", default="reports", help="reports directory (default: reports)")
+    group.addoption("--netaccept-reason", choices=REASONS, default="initial",
+                    help="why the port is tested (section 1.4(a)); default: initial")
+    group.addoption("--netaccept-device", metavar="NAME", action="append", default=[],
+                    help="only this device (repeatable)")
+    group.addoption("--netaccept-check", metavar="ID", action="append", default=[],
+                    help="only this check id (repeatable)")
+    group.addoption("--netaccept-technician", metavar="NAME",
+                    help="who ran the tests (default: $NETACCEPT_TECHNICIAN or the login name)")
+    group.addoption("--netaccept-workers", metavar="N", type=int,
+                    help="devices captured at once (default: settings.workers in the inventory)")
+    group.addoption("--netaccept-endpoint", metavar="NAME=HOST:PORT", action="append", default=[],
+                    help="override a device's address (e.g. the lab on other ports)")
+    group.addoption("--netaccept-no-progress", action="store_true", help="no progress display")
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class ItemState:
+    """What the plugin learns about one test item while pytest runs it."""
+
+    check_id: str
+    device: Device
+    verdict: Verdict
+    commands: list[str] = field(default_factory=list)
+    status: Status | None = None
+    message: str = ""
+    started: float = 0.0
+
+
+class AcceptanceRun:
+    """One acceptance run: the selected devices and checks, their outputs and results."""
+
+    def __init__(self, config: pytest.Config, inventory: Inventory) -> None:
+        self.config = config
+        self.inventory = inventory
+        opt = config.option
+        self.replay = Path(opt.netaccept_replay) if opt.netaccept_replay else None
+        self.record = Path(opt.netaccept_record) if opt.netaccept_record else None
+        self.transport: Transport = ReplayTransport(self.replay) if self.replay else SshTransport()
+        self.reason: str = opt.netaccept_reason
+        self.technician = (
+            opt.netaccept_technician or os.environ.get("NETACCEPT_TECHNICIAN") or _login()
+        )
+        self.workers: int = opt.netaccept_workers or inventory.settings.workers
+        self.checks: list[str] = list(opt.netaccept_check)
+        self.started = utc_now()
+        self.run_id = new_run_id(self.started)
+        self.out = Path(opt.netaccept_out)
+        self.run_dir = self.out / self.run_id
+        self.captures: dict[str, DeviceCapture] = {}
+        self.plan_errors: dict[tuple[str, str], str] = {}
+        self.items: dict[str, ItemState] = {}
+        self.results: list[CheckResult] = []
+        self.facts: dict[tuple[str, str], Any] = {}
+        self.fact_errors: dict[tuple[str, str], str] = {}
+        self.index: Path | None = None
+        self.certificates: list[Certificate] = []
+        self.exit_code: int | None = None
+
+    # -- collection
+
+    def devices_for(self, metafunc: pytest.Metafunc) -> list[Device]:
+        return list(self.inventory.devices)
+
+    def modify_items(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if not self.checks:
+            return
+        keep = [i for i in items if _check_id(i) in self.checks]
+        dropped = [i for i in items if _check_id(i) not in self.checks]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+    def plan(self, items: list[pytest.Item]) -> list[tuple[Device, list[str]]]:
+        """The commands each device must answer for the selected items, each once, in order."""
+        commands: dict[str, list[str]] = {}
+        devices: dict[str, Device] = {}
+        for item in items:
+            check_id = _check_id(item)
+            device = _device_of(item)
+            if check_id is None or device is None:
+                continue
+            devices[device.name] = device
+            wanted = commands.setdefault(device.name, [])
+            if check_id in device.not_applicable:
+                continue
+            facts = [FACTS[n] for n in getattr(item, "fixturenames", []) if n in FACTS]
+            for fact in [*IDENTITY, *facts]:
+                self._plan_fact(device, fact, wanted)
+        for name, device in devices.items():
+            for fact in IDENTITY:
+                self._plan_fact(device, fact, commands[name])
+        return [(devices[name], cmds) for name, cmds in commands.items()]
+
+    def _plan_fact(self, device: Device, fact: Fact[Any], wanted: list[str]) -> None:
+        try:
+            command = fact.command(device)
+        except Undecidable as exc:
+            self.plan_errors[(device.name, fact.name)] = str(exc)
+            return
+        if command not in wanted:
+            wanted.append(command)
+
+    def capture_all(self, items: list[pytest.Item]) -> None:
+        plan = self.plan(items)
+        if not plan:
+            return
+        show = not self.config.option.netaccept_no_progress
+        capman = self.config.pluginmanager.getplugin("capturemanager")
+        with _terminal(capman):
+            from netaccept.terminal import capture_progress
+
+            with capture_progress(plan, enabled=show, transport=self.transport.name) as progress:
+                self.captures = capture(
+                    plan, self.transport, workers=self.workers, progress=progress
+                )
+        if self.record:
+            for device, _commands in plan:
+                cap = self.captures[device.name]
+                if cap.evidence:
+                    write_recording(
+                        self.record, device.name, device.platform, list(cap.evidence.values())
+                    )
+
+    # -- facts
+
+    def fact(self, device: Device, fact: Fact[Any], used: list[str] | None = None) -> Any:
+        """The parsed fact for `device`; raises Undecidable with the reason it is unavailable."""
+        key = (device.name, fact.name)
+        if key in self.plan_errors:
+            raise Undecidable(self.plan_errors[key])
+        recipe = fact.recipe(device.platform)
+        command = recipe.command(device)
+        if used is not None and command not in used:
+            used.append(command)
+        if key in self.facts:
+            return self.facts[key]
+        if key in self.fact_errors:
+            raise Undecidable(self.fact_errors[key])
+        cap = self.captures.get(device.name)
+        evidence = cap.evidence.get(command) if cap else None
+        if evidence is None:
+            reason = cap.reason_missing(command) if cap else f"{device.name} was not captured"
+            self.fact_errors[key] = reason
+            raise Undecidable(reason)
+        try:
+            value = recipe.build(parse(recipe.template, evidence.output, command), device)
+        except ParseError as exc:
+            self.fact_errors[key] = f"{device.name}: {exc}"
+            raise Undecidable(self.fact_errors[key]) from None
+        except (KeyError, ValueError) as exc:
+            self.fact_errors[key] = (
+                f"{device.name}: the output of {command!r} lacks what {fact.description} "
+                f"needs ({type(exc).__name__}: {exc})"
+            )
+            raise Undecidable(self.fact_errors[key]) from None
+        self.facts[key] = value
+        return value
+
+    def identity(self, device: Device) -> Identity:
+        errors: list[str] = []
+        software: SoftwareFacts | None = None
+        chassis: Chassis | None = None
+        try:
+            software = self.fact(device, FACTS["software"])
+        except Undecidable as exc:
+            errors.append(f"software version: {exc}")
+        try:
+            chassis = self.fact(device, FACTS["chassis"])
+        except Undecidable as exc:
+            errors.append(f"chassis serial: {exc}")
+        return Identity(
+            hostname=software.hostname or None if software else None,
+            model=(chassis.pid if chassis else None) or (software.model if software else None),
+            chassis_pid=chassis.pid if chassis else None,
+            chassis_description=chassis.description if chassis else None,
+            chassis_serial=chassis.serial if chassis else None,
+            processor_board_id=software.processor_board_id or None if software else None,
+            software_version=software.version if software else None,
+            image=software.image or None if software else None,
+            errors=tuple(errors),
+        )
+
+    # -- results
+
+    def record_phase(self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
+        state = self.items.get(item.nodeid)
+        if state is None or state.status is not None and report.when != "teardown":
+            return
+        if report.when == "setup":
+            state.started = time.monotonic()
+            if report.skipped:
+                state.status, state.message = Status.SKIPPED, _skip_reason(report)
+            elif report.failed:
+                state.status, state.message = Status.ERROR, _error_text(call)
+        elif report.when == "call" and state.status is None:
+            if report.failed:
+                exc = call.excinfo.value if call.excinfo else None
+                if isinstance(exc, CheckFailed | AssertionError) and not isinstance(exc, Undecidable):
+                    state.status = Status.FAIL
+                    state.message = "; ".join(state.verdict.failures) or str(exc)
+                else:
+                    state.status, state.message = Status.ERROR, _error_text(call)
+            elif report.skipped:
+                state.status, state.message = Status.SKIPPED, _skip_reason(report)
+            elif state.verdict.decided:
+                state.status = Status.PASS
+                state.message = "; ".join(f.message for f in state.verdict.findings)
+        elif report.when == "teardown":
+            if state.status is None:
+                state.status = Status.ERROR
+                state.message = (
+                    _error_text(call) if report.failed else "the check reached no decision"
+                )
+            info = CHECKS[state.check_id]
+            result = CheckResult(
+                id=state.check_id,
+                line=info.line,
+                schedule2=info.schedule2,
+                device=state.device.name,
+                status=state.status,
+                message=state.message,
+                findings=[FindingOut(met=f.met, message=f.message) for f in state.verdict.findings],
+                commands=state.commands,
+                duration_s=round(time.monotonic() - state.started, 4) if state.started else 0.0,
+            )
+            report.user_properties.append(("netaccept.status", result.status.value))
+            report.user_properties.append(("netaccept.message", result.message))
+            report.user_properties.append((RESULT_PROPERTY, result.model_dump_json()))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Results travel in the report so that they reach the controller under pytest-xdist too.
+        if report.when != "teardown":
+            return
+        for name, value in report.user_properties:
+            if name == RESULT_PROPERTY:
+                self.results.append(CheckResult.model_validate_json(str(value)))
+
+    # -- reports
+
+    def finish(self, session: pytest.Session) -> None:
+        devices = [d for d in self.inventory.devices if d.name in self.captures]
+        if not devices:
+            return
+        finished = utc_now()
+        info = RunInfo(
+            id=self.run_id,
+            started=self.started,
+            finished=finished,
+            reason=self.reason,
+            technician=self.technician,
+            transport=self.transport.name,
+            inventory=self.inventory,
+        )
+        self.run_dir.mkdir(parents=True, exist_ok=False)
+        for device in devices:
+            cap = self.captures[device.name]
+            evidence = write_evidence(self.run_dir / device.name, cap)
+            results = [r for r in self.results if r.device == device.name]
+            cert = build_certificate(info, device, self.identity(device), cap, results, evidence)
+            write_device(self.run_dir, cert, {c: e.output for c, e in cap.evidence.items()})
+            self.certificates.append(cert)
+        self.index = write_index(self.run_dir, info, self.certificates)
+        self.exit_code = exit_code_for(self.results)
+
+
+def exit_code_for(results: list[CheckResult]) -> int:
+    statuses = {r.status for r in results}
+    if not results or statuses <= {Status.SKIPPED}:
+        return EXIT_NOTHING
+    if Status.ERROR in statuses:
+        return EXIT_UNDECIDED
+    if Status.FAIL in statuses:
+        return EXIT_FAIL
+    return EXIT_PASS
+
+
+# ---------------------------------------------------------------- hooks
+
+_RUN = pytest.StashKey[AcceptanceRun]()
+
+
+def _run(config: pytest.Config) -> AcceptanceRun | None:
+    return config.stash.get(_RUN, None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for check_id in CHECK_IDS:
+        config.addinivalue_line("markers", f"{check_id}: Schedule 2 line {CHECKS[check_id].line}: {CHECKS[check_id].schedule2}")
+    config.addinivalue_line("markers", f"{MARKER}(check_id): a Schedule 2 acceptance check")
+    path = config.option.netaccept_inventory
+    if not path:
+        return
+    try:
+        inventory = load_inventory(path)
+        inventory = inventory.select(config.option.netaccept_device)
+        inventory = inventory.with_endpoints(_endpoints(config.option.netaccept_endpoint))
+    except InventoryError as exc:
+        raise pytest.UsageError(f"the inventory cannot be used:\n{exc}") from None
+    unknown = [c for c in config.option.netaccept_check if c not in CHECKS]
+    if unknown:
+        raise pytest.UsageError(
+            f"unknown check id(s): {', '.join(unknown)}; valid ids: {', '.join(CHECK_IDS)}"
+        )
+    if config.option.netaccept_replay and not Path(config.option.netaccept_replay).is_dir():
+        raise pytest.UsageError(f"--netaccept-replay: no directory {config.option.netaccept_replay}")
+    run = AcceptanceRun(config, inventory)
+    config.stash[_RUN] = run
+    config.pluginmanager.register(run, "netaccept-run")
+
+
+def _endpoints(values: list[str]) -> dict[str, tuple[str, int]]:
+    endpoints: dict[str, tuple[str, int]] = {}
+    for value in values:
+        name, _, address = value.partition("=")
+        host, _, port = address.rpartition(":")
+        if not name or not host or not port.isdigit():
+            raise pytest.UsageError(f"--netaccept-endpoint {value!r}: expected NAME=HOST:PORT")
+        endpoints[name] = (host, int(port))
+    return endpoints
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker(MARKER) is None:
+        return
+    run = _run(metafunc.config)
+    if run is None:
+        return
+    devices = run.devices_for(metafunc)
+    metafunc.parametrize("device", devices, ids=[d.name for d in devices], scope="function")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run = _run(config)
+    checks = [i for i in items if _check_id(i) is not None]
+    if run is None:
+        if checks:
+            raise pytest.UsageError(
+                "the acceptance checks need an inventory: add --netaccept-inventory FILE "
+                "(e.g. inventory/lab.yaml)"
+            )
+        return
+    run.modify_items(config, items)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    run = _run(session.config)
+    if run is None or session.config.option.collectonly:
+        return
+    for item in session.items:
+        check_id, device = _check_id(item), _device_of(item)
+        if check_id and device:
+            run.items[item.nodeid] = ItemState(check_id, device, Verdict(check_id, device.name))
+            item.user_properties.append(("netaccept.device", device.name))
+            item.user_properties.append(("netaccept.check", check_id))
+    run.capture_all(session.items)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    run = _run(item.config)
+    state = run.items.get(item.nodeid) if run else None
+    if state and state.check_id in state.device.not_applicable:
+        pytest.skip(f"not applicable: {state.device.not_applicable[state.check_id]}")  # type: ignore[arg-type]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    yield
+    run = _run(item.config)
+    state = run.items.get(item.nodeid) if run else None
+    if state and state.verdict.failures:
+        raise CheckFailed("\n".join(state.verdict.failures))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    run = _run(item.config)
+    if run is not None:
+        run.record_phase(item, call, report)
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    run = _run(session.config)
+    if run is None:
+        return
+    if session.config.option.collectonly:
+        return
+    run.finish(session)
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = run.exit_code if run.exit_code is not None else EXIT_NOTHING
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    run = _run(config)
+    if run is None or not run.certificates:
+        return
+    from netaccept.terminal import render_summary
+
+    render_summary(run.certificates, run.index, file=terminalreporter._tw._file)
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def device(request: pytest.FixtureRequest) -> Device:
+    """The device a check runs against (parametrized by the plugin from the inventory)."""
+    param = getattr(request, "param", None)
+    if not isinstance(param, Device):
+        raise pytest.UsageError("netaccept checks need --netaccept-inventory FILE")
+    return param
+
+
+@pytest.fixture
+def verdict(request: pytest.FixtureRequest) -> Iterator[Verdict]:
+    """The findings of this check on this device; a check must record at least one."""
+    run = _run(request.config)
+    state = run.items.get(request.node.nodeid) if run else None
+    if state is None:
+        raise pytest.UsageError("the verdict fixture is only for netaccept checks")
+    yield state.verdict
+    if state.status is None:  # the body returned without recording a single finding
+        raise Undecidable("the check reached no decision: it recorded no finding")
+
+
+def _fact_fixture(fact: Fact[Any]) -> Callable[..., Any]:
+    def provide(request: pytest.FixtureRequest, device: Device) -> Any:
+        run = _run(request.config)
+        state = run.items.get(request.node.nodeid) if run else None
+        if run is None or state is None:
+            raise pytest.UsageError(f"the {fact.name} fixture is only for netaccept checks")
+        return run.fact(device, fact, state.commands)
+
+    provide.__name__ = fact.name
+    provide.__doc__ = f"Parsed fact: {fact.description}."
+    return pytest.fixture(name=fact.name)(provide)
+
+
+for _fact in FACTS.values():
+    globals()[f"_fixture_{_fact.name}"] = _fact_fixture(_fact)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _check_id(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker(MARKER)
+    return str(marker.args[0]) if marker and marker.args else None
+
+
+def _device_of(item: pytest.Item) -> Device | None:
+    callspec = getattr(item, "callspec", None)
+    device = callspec.params.get("device") if callspec else None
+    return device if isinstance(device, Device) else None
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return "skipped"
+
+
+def _error_text(call: pytest.CallInfo[None]) -> str:
+    if call.excinfo is None:
+        return "the check could not decide"
+    exc = call.excinfo.value
+    if isinstance(exc, Undecidable):
+        return str(exc)
+    return f"internal error in the check ({type(exc).__name__}: {exc}); please report it"
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+class _terminal:
+    """Show output on the real terminal while pytest's global capture is active."""
+
+    def __init__(self, capman: Any) -> None:
+        self._capman = capman
+        self._ctx: Any = None
+
+    def __enter__(self) -> None:
+        if self._capman is not None:
+            self._ctx = self._capman.global_and_fixture_disabled()
+            self._ctx.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._ctx is not None:
+            self._ctx.__exit__(*exc)
+
+
+__all__ = ["EXIT_FAIL", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_NOTHING", "EXIT_PASS", "EXIT_UNDECIDED",
+           "EXIT_USAGE", "AcceptanceRun", "ProgressCallback"]

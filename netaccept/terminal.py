@@ -1,0 +1,131 @@
+"""What the technician sees: capture progress, then a device x check table and the report path."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from netaccept.capture import ProgressCallback
+from netaccept.catalogue import CHECKS
+
+if TYPE_CHECKING:
+    from netaccept.certificates import Certificate
+    from netaccept.inventory import Device
+
+STYLE = {
+    "pass": "bold green",
+    "fail": "bold red",
+    "error": "bold yellow",
+    "skipped": "dim",
+    "incomplete": "bold yellow",
+}
+SYMBOL = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skipped": "n/a"}
+
+# Beyond this many devices one bar for the whole fleet reads better than a bar each.
+_PER_DEVICE_LIMIT = 24
+
+
+@contextmanager
+def capture_progress(
+    plan: Sequence[tuple[Device, Sequence[str]]], *, enabled: bool, transport: str
+) -> Iterator[ProgressCallback | None]:
+    """A rich progress display fed by the capture callback; nothing when disabled."""
+    if not enabled:
+        yield None
+        return
+    console = Console(file=sys.stderr)
+    total = sum(len(commands) for _, commands in plan)
+    verb = "Replaying" if transport == "replay" else "Capturing"
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        overall = progress.add_task(
+            f"{verb} {len(plan)} devices", total=total, status=""
+        )
+        per_device = {
+            device.name: progress.add_task(f"  {device.name}", total=len(commands), status="waiting")
+            for device, commands in plan
+        } if len(plan) <= _PER_DEVICE_LIMIT else {}
+        sizes = {device.name: len(commands) for device, commands in plan}
+        seen: dict[str, int] = {}
+        lock = threading.Lock()
+
+        def update(name: str, event: str, done: int) -> None:
+            with lock:
+                step = max(0, done - seen.get(name, 0))
+                if event == "failed":
+                    step = sizes[name] - seen.get(name, 0)
+                    done = sizes[name]
+                seen[name] = max(seen.get(name, 0), done)
+                progress.advance(overall, step)
+                task = per_device.get(name)
+                if task is not None:
+                    status = {
+                        "start": "connecting",
+                        "command": "capturing",
+                        "done": "[green]done",
+                        "failed": "[red]failed",
+                    }[event]
+                    progress.update(task, completed=seen[name], status=status)
+
+        yield update
+
+
+def render_summary(
+    certificates: Sequence[Certificate], index: Path | None, file: IO[str] | None = None
+) -> None:
+    """The device x check matrix, each device's verdict, the problems, and where the report is."""
+    console = Console(file=file or sys.stdout, highlight=False)
+    ids = sorted({c.id for cert in certificates for c in cert.checks}, key=lambda i: CHECKS[i].line)
+    table = Table(title="Schedule 2 acceptance", title_justify="left", show_lines=False)
+    table.add_column("device", style="bold")
+    table.add_column("site")
+    for check_id in ids:
+        table.add_column(f"{CHECKS[check_id].line}\n{check_id}", justify="center")
+    table.add_column("verdict", justify="center")
+    for cert in certificates:
+        by_id = {c.id: c.status.value for c in cert.checks}
+        cells = [
+            Text(SYMBOL[by_id[i]], style=STYLE[by_id[i]]) if i in by_id else Text("-", style="dim")
+            for i in ids
+        ]
+        verdict = cert.verdict.value
+        table.add_row(
+            cert.device.name, cert.device.site.id, *cells, Text(verdict.upper(), style=STYLE[verdict])
+        )
+    console.print(table)
+    problems = [
+        (cert.device.name, check.id, check.status.value, check.message)
+        for cert in certificates
+        for check in cert.checks
+        if check.status.value in ("fail", "error")
+    ]
+    for cert in certificates:
+        for error in cert.identity_errors:
+            problems.append((cert.device.name, "identity", "error", error))
+    if problems:
+        console.print()
+        for name, check_id, status, message in problems:
+            console.print(
+                Text.assemble(
+                    (f"{SYMBOL[status]:<5} ", STYLE[status]), (f"{name} {check_id}: ", "bold"), message
+                )
+            )
+    if index is not None:
+        console.print()
+        console.print(Text.assemble("Report: ", (str(index), "bold underline")))
