@@ -69,6 +69,8 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         argv.append("--netaccept-no-progress")
     if args.junitxml:
         argv += ["--junitxml", args.junitxml]
+    for endpoint in getattr(args, "endpoint", []):
+        argv += ["--netaccept-endpoint", endpoint]
     return [*argv, *extra]
 
 
@@ -284,6 +286,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--check", "-c", action="append", default=[], metavar="ID",
                      choices=CHECK_IDS, help="only this check (repeatable)")
     run.add_argument("--workers", type=int, metavar="N", help="devices captured at once")
+    run.add_argument("--endpoint", action="append", default=[], metavar="NAME=HOST:PORT",
+                     help="reach a device at another address (a lab, a port forward)")
     run.add_argument("--junitxml", metavar="FILE", help="also write JUnit XML")
     run.set_defaults(func=cmd_run)
 

@@ -443,6 +443,10 @@ def pytest_runtest_makereport(
     report = yield
     run = _run(item.config)
     if run is not None:
+        exc = call.excinfo.value if call.excinfo else None
+        if isinstance(exc, CheckFailed | Undecidable):
+            # A verdict is not a crash: show what is wrong, not a traceback into the plugin.
+            report.longrepr = f"{type(exc).__name__}: {exc}"
         run.record_phase(item, call, report)
     return report
 
