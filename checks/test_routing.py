@@ -29,7 +29,9 @@ def test_isis_neighbors(
         found = [a for a in isis_adjacencies if a.system_id == expected.system_id]
         here = [a for a in found if same_interface(a.interface, expected.interface)]
         if not found:
-            verdict.fail(f"no adjacency with {expected.system_id} (expected on {expected.interface})")
+            verdict.fail(
+                f"no adjacency with {expected.system_id} (expected on {expected.interface})"
+            )
         elif not here:
             verdict.fail(
                 f"{expected.system_id} is adjacent on {', '.join(a.interface for a in found)}, "
@@ -37,20 +39,16 @@ def test_isis_neighbors(
             )
         else:
             adjacency = here[0]
-            levels = adjacency.level.replace("L1L2", "L1 L2")
+            name, interface = expected.system_id, adjacency.interface
+            required = {"L1", "L2"} if expected.level == "L1L2" else {expected.level}
             if not adjacency.up:
+                verdict.fail(f"{name} on {interface} is {adjacency.state}, expected Up")
+            elif not required <= adjacency.levels:
                 verdict.fail(
-                    f"{expected.system_id} on {adjacency.interface} is {adjacency.state}, expected Up"
-                )
-            elif expected.level != "L1L2" and expected.level not in levels.split() or (
-                expected.level == "L1L2" and adjacency.level != "L1L2"
-            ):
-                verdict.fail(
-                    f"{expected.system_id} on {adjacency.interface} is {adjacency.level}, "
-                    f"expected {expected.level}"
+                    f"{name} on {interface} is {adjacency.level}, expected {expected.level}"
                 )
             else:
-                verdict.ok(f"{expected.system_id} Up on {adjacency.interface} ({adjacency.level})")
+                verdict.ok(f"{name} Up on {interface} ({adjacency.level})")
 
 
 @check("bgp_neighbors")
@@ -71,21 +69,21 @@ def test_bgp_neighbors(device: Device, bgp_sessions: list[BgpSession], verdict: 
     sessions = {s.neighbor: s for s in bgp_sessions}
     expected_addresses = {str(n.address) for n in device.bgp.neighbors}
     for expected in device.bgp.neighbors:
-        address = str(expected.address)
+        address, asn = str(expected.address), expected.remote_as
         session = sessions.get(address)
         if session is None:
             verdict.fail(f"neighbour {address} (AS {expected.remote_as}) is not configured")
         elif session.remote_as != expected.remote_as:
-            verdict.fail(f"neighbour {address} is in AS {session.remote_as}, expected AS {expected.remote_as}")
+            verdict.fail(f"neighbour {address} is in AS {session.remote_as}, expected AS {asn}")
         elif not session.established:
-            verdict.fail(f"neighbour {address} (AS {session.remote_as}) is {session.state}, expected Established")
+            verdict.fail(f"neighbour {address} (AS {asn}) is {session.state}, expected Established")
         elif session.prefixes is not None and session.prefixes < expected.min_prefixes:
             verdict.fail(
                 f"neighbour {address} Established but {session.prefixes} prefixes received, "
                 f"expected at least {expected.min_prefixes}"
             )
         else:
-            verdict.ok(f"neighbour {address} (AS {session.remote_as}) Established, {session.prefixes} prefixes")
+            verdict.ok(f"neighbour {address} (AS {asn}) Established, {session.prefixes} prefixes")
     for address, session in sessions.items():
         if address not in expected_addresses and not session.established:
             verdict.fail(

@@ -307,8 +307,8 @@ def write_device(run_dir: Path, certificate: Certificate, outputs: Mapping[str, 
     device_dir = run_dir / certificate.device.name
     json_path = device_dir / "certificate.json"
     write_atomic(json_path, certificate.to_json())
-    html = _environment().get_template("certificate.html.j2").render(
-        cert=certificate, outputs=outputs
+    html = (
+        _environment().get_template("certificate.html.j2").render(cert=certificate, outputs=outputs)
     )
     write_atomic(device_dir / "certificate.html", html)
     return json_path
@@ -324,7 +324,9 @@ def write_index(run_dir: Path, run: RunInfo, certificates: Sequence[Certificate]
         if Overall.FAIL in verdicts
         else Overall.PASS
     )
-    checks_run = sorted({c.id for cert in certificates for c in cert.checks}, key=lambda i: CHECKS[i].line)
+    checks_run = sorted(
+        {c.id for cert in certificates for c in cert.checks}, key=lambda i: CHECKS[i].line
+    )
     summary: dict[str, Any] = {
         "schema": "netaccept.run/1",
         "run": {
@@ -350,11 +352,15 @@ def write_index(run_dir: Path, run: RunInfo, certificates: Sequence[Certificate]
         ],
     }
     write_atomic(run_dir / "run.json", json.dumps(summary, indent=2) + "\n")
-    html = _environment().get_template("index.html.j2").render(
-        run=summary["run"],
-        verdict=run_verdict.value,
-        certificates=certificates,
-        checks_run=[CHECKS[i] for i in checks_run],
+    html = (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            run=summary["run"],
+            verdict=run_verdict.value,
+            certificates=certificates,
+            checks_run=[CHECKS[i] for i in checks_run],
+        )
     )
     path = run_dir / "index.html"
     write_atomic(path, html)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from netaccept import __version__
-from netaccept.catalogue import CATALOGUE, CHECK_IDS
+from netaccept.catalogue import CATALOGUE, CHECK_IDS, PLATFORMS
 from netaccept.certificates import REASONS
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.paths import project_dir
@@ -77,8 +77,7 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
 def _run_pytest(argv: list[str]) -> int:
     import pytest
 
-    code = int(pytest.main(argv))
-    return code
+    return int(pytest.main(argv))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -150,7 +149,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
         )
         ready = args.ready_file or str(Path(tmp) / "ready.json")
         Console(stderr=True, highlight=False).print(
-            "Serving " + ", ".join(f"{d.name} on 127.0.0.1:{d.port}" for d in inventory.devices)
+            "Serving "
+            + ", ".join(f"{d.name} on 127.0.0.1:{d.port}" for d in inventory.devices)
             + "\nCredentials: the values of NETACCEPT_USERNAME, NETACCEPT_PASSWORD and "
             "NETACCEPT_SECRET. Stop with Ctrl-C."
         )
@@ -182,16 +182,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     free = [spec.__class__(**{**spec.__dict__, "port": 0}) for spec in specs]
     console = Console(stderr=True, highlight=False)
-    console.print(f"[bold]netaccept {__version__} demo[/]: starting the simulated lab "
-                  f"({len(free)} routers) on 127.0.0.1")
+    console.print(
+        f"[bold]netaccept {__version__} demo[/]: starting the simulated lab "
+        f"({len(free)} routers) on 127.0.0.1"
+    )
     os.environ["NETACCEPT_USERNAME"] = credentials.username
     os.environ["NETACCEPT_PASSWORD"] = credentials.password
     os.environ["NETACCEPT_SECRET"] = credentials.secret
     with LabProcess(free, credentials) as running:  # type: ignore[arg-type]
         ns = argparse.Namespace(
-            inventory=inventory_path, reason=args.reason, out=args.out, device=[], check=[],
-            record=args.record, replay=None, technician=args.technician, workers=None,
-            no_progress=args.no_progress, junitxml=None,
+            inventory=inventory_path,
+            reason=args.reason,
+            out=args.out,
+            device=[],
+            check=[],
+            record=args.record,
+            replay=None,
+            technician=args.technician,
+            workers=None,
+            no_progress=args.no_progress,
+            junitxml=None,
         )
         extra: list[str] = []
         for name, port in running.ports.items():
@@ -239,11 +249,9 @@ def cmd_checks(args: argparse.Namespace) -> int:
                 "facts": facts_used(fn) if fn else [],
             }
         )
-        table.add_row(
-            str(info.line), info.id, info.schedule2,
-            *("[green]yes[/]" if p in platforms else "[dim]not yet[/]" for p in ("cisco_ios", "cisco_xr")),
-            ", ".join(facts_used(fn)) if fn else "",
-        )  # fmt: skip
+        marks = ["[green]yes[/]" if p in platforms else "[dim]not yet[/]" for p in PLATFORMS]
+        facts = ", ".join(facts_used(fn)) if fn else ""
+        table.add_row(str(info.line), info.id, info.schedule2, *marks, facts)
     if args.json:
         import json
 
@@ -267,34 +275,64 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def run_options(p: argparse.ArgumentParser, inventory_required: bool = True) -> None:
-        p.add_argument("--inventory", "-i", required=inventory_required, metavar="FILE",
-                       help="inventory YAML")
-        p.add_argument("--reason", choices=REASONS, default="initial",
-                       help="why the ports are tested, section 1.4(a) (default: initial)")
-        p.add_argument("--out", default="reports", metavar="DIR",
-                       help="reports directory (default: reports)")
+        p.add_argument(
+            "--inventory", "-i", required=inventory_required, metavar="FILE", help="inventory YAML"
+        )
+        p.add_argument(
+            "--reason",
+            choices=REASONS,
+            default="initial",
+            help="why the ports are tested, section 1.4(a) (default: initial)",
+        )
+        p.add_argument(
+            "--out", default="reports", metavar="DIR", help="reports directory (default: reports)"
+        )
         p.add_argument("--technician", metavar="NAME", help="who runs the tests")
         p.add_argument("--record", metavar="DIR", help="also save every raw output as a recording")
         p.add_argument("--no-progress", action="store_true", help="no progress display")
 
-    run = sub.add_parser("run", help="run the acceptance suite", epilog=EXIT_CODES,
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    run = sub.add_parser(
+        "run",
+        help="run the acceptance suite",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run_options(run)
     run.add_argument("--replay", metavar="DIR", help="decide from a recording, no connection")
-    run.add_argument("--device", "-d", action="append", default=[], metavar="NAME",
-                     help="only this device (repeatable)")
-    run.add_argument("--check", "-c", action="append", default=[], metavar="ID",
-                     choices=CHECK_IDS, help="only this check (repeatable)")
+    run.add_argument(
+        "--device",
+        "-d",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this device (repeatable)",
+    )
+    run.add_argument(
+        "--check",
+        "-c",
+        action="append",
+        default=[],
+        metavar="ID",
+        choices=CHECK_IDS,
+        help="only this check (repeatable)",
+    )
     run.add_argument("--workers", type=int, metavar="N", help="devices captured at once")
-    run.add_argument("--endpoint", action="append", default=[], metavar="NAME=HOST:PORT",
-                     help="reach a device at another address (a lab, a port forward)")
+    run.add_argument(
+        "--endpoint",
+        action="append",
+        default=[],
+        metavar="NAME=HOST:PORT",
+        help="reach a device at another address (a lab, a port forward)",
+    )
     run.add_argument("--junitxml", metavar="FILE", help="also write JUnit XML")
     run.set_defaults(func=cmd_run)
 
     lab = sub.add_parser("lab", help="serve the simulated routers on 127.0.0.1")
     lab.add_argument("--inventory", "-i", required=True, metavar="FILE")
     lab.add_argument("--device", "-d", action="append", default=[], metavar="NAME")
-    lab.add_argument("--ready-file", metavar="FILE", help="write {device: port} here when listening")
+    lab.add_argument(
+        "--ready-file", metavar="FILE", help="write {device: port} here when listening"
+    )
     lab.set_defaults(func=cmd_lab)
 
     demo = sub.add_parser("demo", help="start the lab and run the suite against it")
@@ -321,4 +359,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["main", "Path"]
+__all__ = ["Path", "main"]

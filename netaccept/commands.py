@@ -17,8 +17,8 @@ _ALLOWED = re.compile(
       | traceroute\ [\x21-\x7e][\x20-\x7e]*
       | dir(?:\ [\x21-\x7e][\x20-\x7e]*)?
       | verify\ /md5\ [\x21-\x7e][\x20-\x7e]*
-      | terminal\ length\ \d{1,3}
-      | terminal\ width\ \d{1,3}
+      | terminal\ length\ [0-9]{1,3}
+      | terminal\ width\ [0-9]{1,3}
     )$""",
     re.VERBOSE,
 )

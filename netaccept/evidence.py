@@ -83,7 +83,7 @@ def read_recording(path: Path) -> Recording:
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise RecordingError(
             f"recording {path} is malformed at {where}: {first['msg']} "
-            "(expected {\"device\", \"platform\", \"captured_at\", \"outputs\": {command: text}})"
+            '(expected {"device", "platform", "captured_at", "outputs": {command: text}})'
         ) from None
 
 

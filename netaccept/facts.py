@@ -70,6 +70,11 @@ class IsisAdjacency:
     def up(self) -> bool:
         return self.state.lower() == "up"
 
+    @property
+    def levels(self) -> set[str]:
+        """`{"L1", "L2"}` for an L1L2 adjacency."""
+        return {f"L{n}" for n in self.level.removeprefix("L").split("L") if n}
+
 
 @dataclass(frozen=True)
 class Directory:

@@ -24,6 +24,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyAddress,
     StringConstraints,
     ValidationError,
     field_validator,
@@ -41,7 +42,8 @@ InterfaceName = Annotated[
 FilePath = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9]*:[/]?[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
 ]
-Md5 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$", to_lower=True)]
+# The pattern is checked before `to_lower` applies, so it must accept both cases.
+Md5 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32}$", to_lower=True)]
 EnvVar = Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 CheckId = Literal[
@@ -103,7 +105,7 @@ class Flash(_Model):
 
 
 class BgpNeighbor(_Model):
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address
+    address: IPvAnyAddress  # IPv4Address | IPv6Address, validated as one type: one clear error
     remote_as: int = Field(ge=1, le=4294967295)
     min_prefixes: int = Field(0, ge=0)
     description: Text | None = None
@@ -233,15 +235,20 @@ class Inventory:
             raise InventoryError(
                 [
                     Problem(
-                        self.path, None, "device",
+                        self.path,
+                        None,
+                        "device",
                         f"no device named {n!r}{_suggest(n, known)}; devices: {', '.join(sorted(known))}",
                     )
                     for n in unknown
                 ]
             )
         return Inventory(
-            self.path, self.sites, tuple(d for d in self.devices if d.name in names),
-            self.settings, self.lab,
+            self.path,
+            self.sites,
+            tuple(d for d in self.devices if d.name in names),
+            self.settings,
+            self.lab,
         )
 
     def with_endpoints(self, endpoints: Mapping[str, tuple[str, int]]) -> Inventory:
@@ -293,7 +300,9 @@ def _lines(node: yaml.Node, loc: Loc, out: dict[Loc, int], problems: list[str]) 
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
             if key in seen:
-                problems.append(f"{line}\t{_dotted(loc + (key,))}\tduplicate key (first at line {seen[key]})")
+                problems.append(
+                    f"{line}\t{_dotted(loc + (key,))}\tduplicate key (first at line {seen[key]})"
+                )
             seen[key] = line
             out[loc + (key,)] = line
             _lines(value_node, loc + (key,), out, problems)
@@ -316,7 +325,10 @@ def _suggest(word: str, choices: Iterator[str] | Sequence[str] | set[str]) -> st
 
 
 def _merge(
-    base: dict[str, Any], base_origin: dict[Loc, Loc], layer: Mapping[str, Any], layer_loc: Loc,
+    base: dict[str, Any],
+    base_origin: dict[Loc, Loc],
+    layer: Mapping[str, Any],
+    layer_loc: Loc,
     at: Loc = (),
 ) -> None:
     """Merge `layer` into `base` in place, remembering which file location each value came from."""
@@ -397,7 +409,9 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     raw_problems: list[str] = []
     if node is not None:
         _lines(node, (), lines, raw_problems)
-    problems = [Problem(file, int(ln), fld, msg) for ln, fld, msg in (p.split("\t") for p in raw_problems)]
+    problems = [
+        Problem(file, int(ln), fld, msg) for ln, fld, msg in (p.split("\t") for p in raw_problems)
+    ]
 
     def line_of(loc: Loc) -> int | None:
         while loc and loc not in lines:
@@ -443,9 +457,26 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     raw_sites: dict[str, Any] = section("sites", dict)
     raw_devices: list[Any] = section("devices", list)
 
-    for key in defaults:
-        if key in _DEVICE_ONLY_KEYS and key != "port":
-            problems.append(problem(("defaults", key), "belongs on each device, not in defaults"))
+    # A device's own keys cannot come from a layer: `site` and `groups` choose the layers
+    # (from a group they were silently not checked), and a shared `name` escapes the
+    # duplicate-name check.
+    shared_layers: list[tuple[Loc, Any]] = [(("defaults",), defaults)]
+    shared_layers += [(("groups", g), v) for g, v in groups.items()]
+    shared_layers += [
+        (("sites", s, "defaults"), v["defaults"])
+        for s, v in raw_sites.items()
+        if isinstance(v, dict) and isinstance(v.get("defaults"), dict)
+    ]
+    for layer_loc, layer in shared_layers:
+        if not isinstance(layer, dict):
+            continue
+        for key in layer:
+            if key in _DEVICE_ONLY_KEYS and key != "port":
+                problems.append(
+                    problem(
+                        layer_loc + (key,), f"belongs on each device, not in {_dotted(layer_loc)}"
+                    )
+                )
 
     sites: dict[str, Site] = {}
     for site_id, raw_site in raw_sites.items():
@@ -477,13 +508,22 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     for index, raw in enumerate(raw_devices):
         dloc: Loc = ("devices", index)
         if not isinstance(raw, dict):
-            problems.append(problem(dloc, "each device must be a mapping with name, host, platform, site"))
+            problems.append(
+                problem(dloc, "each device must be a mapping with name, host, platform, site")
+            )
             continue
-        label = f"devices[{index}]" + (f" ({raw['name']})" if isinstance(raw.get("name"), str) else "")
+        label = f"devices[{index}]" + (
+            f" ({raw['name']})" if isinstance(raw.get("name"), str) else ""
+        )
         name = raw.get("name")
         if isinstance(name, str):
             if name in names:
-                problems.append(problem(dloc + ("name",), f"duplicate device name {name!r} (also devices[{names[name]}])"))
+                problems.append(
+                    problem(
+                        dloc + ("name",),
+                        f"duplicate device name {name!r} (also devices[{names[name]}])",
+                    )
+                )
             names[name] = index
 
         merged: dict[str, Any] = {}
@@ -493,21 +533,31 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
         if isinstance(site_id, str):
             if site_id not in raw_sites:
                 problems.append(
-                    problem(dloc + ("site",), f"no site {site_id!r}{_suggest(site_id, list(raw_sites))}; "
-                            f"sites: {', '.join(map(str, raw_sites)) or '(none defined)'}")
+                    problem(
+                        dloc + ("site",),
+                        f"no site {site_id!r}{_suggest(site_id, list(raw_sites))}; "
+                        f"sites: {', '.join(map(str, raw_sites)) or '(none defined)'}",
+                    )
                 )
-            elif isinstance(raw_sites[site_id], dict) and isinstance(raw_sites[site_id].get("defaults"), dict):
+            elif isinstance(raw_sites[site_id], dict) and isinstance(
+                raw_sites[site_id].get("defaults"), dict
+            ):
                 layers.append((raw_sites[site_id]["defaults"], ("sites", site_id, "defaults")))
         raw_groups = raw.get("groups", [])
         if isinstance(raw_groups, list):
             for gi, group in enumerate(raw_groups):
                 if not isinstance(group, str) or group not in groups:
                     problems.append(
-                        problem(dloc + ("groups", gi), f"no group {group!r}{_suggest(str(group), list(groups))}; "
-                                f"groups: {', '.join(map(str, groups)) or '(none defined)'}")
+                        problem(
+                            dloc + ("groups", gi),
+                            f"no group {group!r}{_suggest(str(group), list(groups))}; "
+                            f"groups: {', '.join(map(str, groups)) or '(none defined)'}",
+                        )
                     )
                 elif not isinstance(groups[group], dict):
-                    problems.append(problem(("groups", group), "a group must be a mapping of device fields"))
+                    problems.append(
+                        problem(("groups", group), "a group must be a mapping of device fields")
+                    )
                 else:
                     layers.append((groups[group], ("groups", group)))
         layers.append((raw, dloc))

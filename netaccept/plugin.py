@@ -56,22 +56,59 @@ RESULT_PROPERTY = "netaccept.result"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("netaccept", "router acceptance tests (Schedule 2)")
-    group.addoption("--netaccept-inventory", metavar="FILE", help="inventory YAML; enables netaccept")
-    group.addoption("--netaccept-replay", metavar="DIR", help="decide from a recording, no connection")
-    group.addoption("--netaccept-record", metavar="DIR", help="also save every raw output as a recording")
-    group.addoption("--netaccept-out", metavar="DIR", default="reports", help="reports directory (default: reports)")
-    group.addoption("--netaccept-reason", choices=REASONS, default="initial",
-                    help="why the port is tested (section 1.4(a)); default: initial")
-    group.addoption("--netaccept-device", metavar="NAME", action="append", default=[],
-                    help="only this device (repeatable)")
-    group.addoption("--netaccept-check", metavar="ID", action="append", default=[],
-                    help="only this check id (repeatable)")
-    group.addoption("--netaccept-technician", metavar="NAME",
-                    help="who ran the tests (default: $NETACCEPT_TECHNICIAN or the login name)")
-    group.addoption("--netaccept-workers", metavar="N", type=int,
-                    help="devices captured at once (default: settings.workers in the inventory)")
-    group.addoption("--netaccept-endpoint", metavar="NAME=HOST:PORT", action="append", default=[],
-                    help="override a device's address (e.g. the lab on other ports)")
+    group.addoption(
+        "--netaccept-inventory", metavar="FILE", help="inventory YAML; enables netaccept"
+    )
+    group.addoption(
+        "--netaccept-replay", metavar="DIR", help="decide from a recording, no connection"
+    )
+    group.addoption(
+        "--netaccept-record", metavar="DIR", help="also save every raw output as a recording"
+    )
+    group.addoption(
+        "--netaccept-out",
+        metavar="DIR",
+        default="reports",
+        help="reports directory (default: reports)",
+    )
+    group.addoption(
+        "--netaccept-reason",
+        choices=REASONS,
+        default="initial",
+        help="why the port is tested (section 1.4(a)); default: initial",
+    )
+    group.addoption(
+        "--netaccept-device",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="only this device (repeatable)",
+    )
+    group.addoption(
+        "--netaccept-check",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="only this check id (repeatable)",
+    )
+    group.addoption(
+        "--netaccept-technician",
+        metavar="NAME",
+        help="who ran the tests (default: $NETACCEPT_TECHNICIAN or the login name)",
+    )
+    group.addoption(
+        "--netaccept-workers",
+        metavar="N",
+        type=int,
+        help="devices captured at once (default: settings.workers in the inventory)",
+    )
+    group.addoption(
+        "--netaccept-endpoint",
+        metavar="NAME=HOST:PORT",
+        action="append",
+        default=[],
+        help="override a device's address (e.g. the lab on other ports)",
+    )
     group.addoption("--netaccept-no-progress", action="store_true", help="no progress display")
 
 
@@ -171,7 +208,7 @@ class AcceptanceRun:
             return
         show = not self.config.option.netaccept_no_progress
         capman = self.config.pluginmanager.getplugin("capturemanager")
-        with _terminal(capman):
+        with _Terminal(capman):
             from netaccept.terminal import capture_progress
 
             with capture_progress(plan, enabled=show, transport=self.transport.name) as progress:
@@ -247,9 +284,11 @@ class AcceptanceRun:
 
     # -- results
 
-    def record_phase(self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
+    def record_phase(
+        self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
+    ) -> None:
         state = self.items.get(item.nodeid)
-        if state is None or state.status is not None and report.when != "teardown":
+        if state is None or (state.status is not None and report.when != "teardown"):
             return
         if report.when == "setup":
             state.started = time.monotonic()
@@ -260,7 +299,9 @@ class AcceptanceRun:
         elif report.when == "call" and state.status is None:
             if report.failed:
                 exc = call.excinfo.value if call.excinfo else None
-                if isinstance(exc, CheckFailed | AssertionError) and not isinstance(exc, Undecidable):
+                if isinstance(exc, CheckFailed | AssertionError) and not isinstance(
+                    exc, Undecidable
+                ):
                     state.status = Status.FAIL
                     state.message = "; ".join(state.verdict.failures) or str(exc)
                 else:
@@ -350,7 +391,10 @@ def _run(config: pytest.Config) -> AcceptanceRun | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     for check_id in CHECK_IDS:
-        config.addinivalue_line("markers", f"{check_id}: Schedule 2 line {CHECKS[check_id].line}: {CHECKS[check_id].schedule2}")
+        config.addinivalue_line(
+            "markers",
+            f"{check_id}: Schedule 2 line {CHECKS[check_id].line}: {CHECKS[check_id].schedule2}",
+        )
     config.addinivalue_line("markers", f"{MARKER}(check_id): a Schedule 2 acceptance check")
     path = config.option.netaccept_inventory
     if not path:
@@ -367,7 +411,9 @@ def pytest_configure(config: pytest.Config) -> None:
             f"unknown check id(s): {', '.join(unknown)}; valid ids: {', '.join(CHECK_IDS)}"
         )
     if config.option.netaccept_replay and not Path(config.option.netaccept_replay).is_dir():
-        raise pytest.UsageError(f"--netaccept-replay: no directory {config.option.netaccept_replay}")
+        raise pytest.UsageError(
+            f"--netaccept-replay: no directory {config.option.netaccept_replay}"
+        )
     run = AcceptanceRun(config, inventory)
     config.stash[_RUN] = run
     config.pluginmanager.register(run, "netaccept-run")
@@ -424,7 +470,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     run = _run(item.config)
     state = run.items.get(item.nodeid) if run else None
     if state and state.check_id in state.device.not_applicable:
-        pytest.skip(f"not applicable: {state.device.not_applicable[state.check_id]}")  # type: ignore[arg-type]
+        pytest.skip(f"not applicable: {state.device.not_applicable[state.check_id]}")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -458,7 +504,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if session.config.option.collectonly:
         return
     run.finish(session)
-    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+    if exitstatus in (
+        pytest.ExitCode.OK,
+        pytest.ExitCode.TESTS_FAILED,
+        pytest.ExitCode.NO_TESTS_COLLECTED,
+    ):
         session.exitstatus = run.exit_code if run.exit_code is not None else EXIT_NOTHING
 
 
@@ -549,7 +599,7 @@ def _login() -> str:
         return "unknown"
 
 
-class _terminal:
+class _Terminal:
     """Show output on the real terminal while pytest's global capture is active."""
 
     def __init__(self, capman: Any) -> None:
@@ -566,5 +616,14 @@ class _terminal:
             self._ctx.__exit__(*exc)
 
 
-__all__ = ["EXIT_FAIL", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_NOTHING", "EXIT_PASS", "EXIT_UNDECIDED",
-           "EXIT_USAGE", "AcceptanceRun", "ProgressCallback"]
+__all__ = [
+    "EXIT_FAIL",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOTHING",
+    "EXIT_PASS",
+    "EXIT_UNDECIDED",
+    "EXIT_USAGE",
+    "AcceptanceRun",
+    "ProgressCallback",
+]

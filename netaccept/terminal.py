@@ -54,13 +54,17 @@ def capture_progress(
         console=console,
         transient=False,
     ) as progress:
-        overall = progress.add_task(
-            f"{verb} {len(plan)} devices", total=total, status=""
+        overall = progress.add_task(f"{verb} {len(plan)} devices", total=total, status="")
+        per_device = (
+            {
+                device.name: progress.add_task(
+                    f"  {device.name}", total=len(commands), status="waiting"
+                )
+                for device, commands in plan
+            }
+            if len(plan) <= _PER_DEVICE_LIMIT
+            else {}
         )
-        per_device = {
-            device.name: progress.add_task(f"  {device.name}", total=len(commands), status="waiting")
-            for device, commands in plan
-        } if len(plan) <= _PER_DEVICE_LIMIT else {}
         sizes = {device.name: len(commands) for device, commands in plan}
         seen: dict[str, int] = {}
         lock = threading.Lock()
@@ -106,7 +110,10 @@ def render_summary(
         ]
         verdict = cert.verdict.value
         table.add_row(
-            cert.device.name, cert.device.site.id, *cells, Text(verdict.upper(), style=STYLE[verdict])
+            cert.device.name,
+            cert.device.site.id,
+            *cells,
+            Text(verdict.upper(), style=STYLE[verdict]),
         )
     console.print(table)
     problems = [
@@ -123,7 +130,9 @@ def render_summary(
         for name, check_id, status, message in problems:
             console.print(
                 Text.assemble(
-                    (f"{SYMBOL[status]:<5} ", STYLE[status]), (f"{name} {check_id}: ", "bold"), message
+                    (f"{SYMBOL[status]:<5} ", STYLE[status]),
+                    (f"{name} {check_id}: ", "bold"),
+                    message,
                 )
             )
     if index is not None:

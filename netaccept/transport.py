@@ -8,9 +8,9 @@ allow-list before anything else happens.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import re
-import socket
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -103,7 +103,9 @@ class ReplayTransport:
 
 # ---------------------------------------------------------------- SSH (netmiko)
 
-_REJECTED = re.compile(r"^\s*% ?(Invalid input|Incomplete command|Ambiguous command|Unknown command)", re.M)
+_REJECTED = re.compile(
+    r"^\s*% ?(Invalid input|Incomplete command|Ambiguous command|Unknown command)", re.M
+)
 
 
 def _fingerprint(key: Any) -> str:
@@ -147,7 +149,7 @@ class NetmikoSession:
                 f"{device.name} ({where}): no SSH session within {device.timeouts.connect:g} s "
                 f"({_first_line(exc)}); check the address, the port and any firewall in between"
             ) from None
-        except (OSError, EOFError, socket.timeout, ValueError) as exc:
+        except (TimeoutError, OSError, EOFError, ValueError) as exc:
             raise DeviceUnavailable(
                 f"{device.name} ({where}): connection failed: {_first_line(exc)}"
             ) from None
@@ -169,8 +171,8 @@ class NetmikoSession:
 
     def _read_host_key(self) -> str | None:
         try:
-            transport = self._conn.remote_conn_pre.get_transport()
-            return _fingerprint(transport.get_remote_server_key())
+            client = self._conn.remote_conn_pre
+            return _fingerprint(client.get_transport().get_remote_server_key())  # type: ignore[union-attr]
         except Exception:  # a missing fingerprint is reported as unknown, not fatal
             return None
 
@@ -179,7 +181,7 @@ class NetmikoSession:
         from netmiko.exceptions import ReadTimeout
 
         try:
-            output: str = self._conn.send_command(
+            output = self._conn.send_command(
                 command,
                 expect_string=re.escape(self._prompt),
                 read_timeout=self._device.timeouts.command,
@@ -195,13 +197,14 @@ class NetmikoSession:
             raise SessionLost(
                 f"session failed during {command!r}: {type(exc).__name__}: {_first_line(exc)}"
             ) from None
+        if not isinstance(output, str):  # only with use_textfsm/ttp/genie, never used here
+            raise SessionLost(f"unexpected structured output for {command!r}")
         return output
 
     def close(self) -> None:
-        try:
+        # The session may already be gone; there is nothing left to release then.
+        with contextlib.suppress(Exception):
             self._conn.disconnect()
-        except Exception:  # the session may already be gone; nothing left to release
-            pass
 
 
 class SshTransport:

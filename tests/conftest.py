@@ -101,9 +101,7 @@ def netaccept(
     *args: str, out: Path, env: Mapping[str, str] | None = None, timeout: float = 180
 ) -> Result:
     """Run the `netaccept` command in a child process, as a user would."""
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith("NETACCEPT_")
-    }
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NETACCEPT_")}
     environment.update(env or {})
     environment["COLUMNS"] = "200"
     proc = subprocess.run(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import LAB_INVENTORY, Lab, endpoint_args, free_port, netaccept
+from tests.conftest import LAB_INVENTORY, Lab, Result, endpoint_args, free_port, netaccept
 
 pytestmark = pytest.mark.lab
 
@@ -17,8 +18,14 @@ HEALTHY = ("nyc-gsr-01", "nyc-gsr-02", "chi-gsr-01", "chi-xr-01")
 FOUR = ("isis_neighbors", "bgp_neighbors", "ios_version", "flash")
 
 
+@dataclass(frozen=True)
+class LabRun:
+    result: Result
+    record: Path
+
+
 @pytest.fixture(scope="module")
-def lab_run(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> object:
+def lab_run(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> LabRun:
     out = tmp_path_factory.mktemp("reports")
     record = tmp_path_factory.mktemp("recording")
     result = netaccept(
@@ -26,19 +33,19 @@ def lab_run(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> object:
         "--technician", "J. Doe", "--reason", "repair",
         *endpoint_args(lab.endpoints()), out=out, env=lab.env(),
     )  # fmt: skip
-    return result, record
+    return LabRun(result, record)
 
 
-def test_healthy_routers_pass_every_check(lab_run: object) -> None:
-    result, _ = lab_run  # type: ignore[misc]
+def test_healthy_routers_pass_every_check(lab_run: LabRun) -> None:
+    result = lab_run.result
     for device in HEALTHY:
         cert = result.certificate(device)
         assert cert["verdict"] == "pass", (device, cert["checks"])
         assert {c["id"]: c["status"] for c in cert["checks"]} == dict.fromkeys(FOUR, "pass")
 
 
-def test_each_fault_fails_exactly_its_check_and_says_why(lab_run: object) -> None:
-    result, _ = lab_run  # type: ignore[misc]
+def test_each_fault_fails_exactly_its_check_and_says_why(lab_run: LabRun) -> None:
+    result = lab_run.result
     assert result.code == 1, result.stderr
     statuses = result.statuses()
     failing = {key for key, status in statuses.items() if status != "pass"}
@@ -55,12 +62,14 @@ def test_each_fault_fails_exactly_its_check_and_says_why(lab_run: object) -> Non
     bgp = result.check("chi-gsr-02", "bgp_neighbors")["message"]
     assert "192.0.2.1" in bgp and "Idle" in bgp
     flash = result.check("chi-gsr-02", "flash")["message"]
-    assert "a41d7c09e6b25f38d90c4e7a1b3f6d28" in flash and "3f9c2b7e81d04a56c7e2f19b0d8a64e5" in flash
+    assert (
+        "a41d7c09e6b25f38d90c4e7a1b3f6d28" in flash and "3f9c2b7e81d04a56c7e2f19b0d8a64e5" in flash
+    )
     assert result.certificate("chi-gsr-02")["verdict"] == "fail"
 
 
-def test_certificate_identifies_the_equipment_as_the_router_reported_it(lab_run: object) -> None:
-    result, _ = lab_run  # type: ignore[misc]
+def test_certificate_identifies_the_equipment_as_the_router_reported_it(lab_run: LabRun) -> None:
+    result = lab_run.result
     cert = result.certificate("nyc-gsr-01")
     assert cert["schema"] == "netaccept.certificate/1"
     device = cert["device"]
@@ -80,8 +89,8 @@ def test_certificate_identifies_the_equipment_as_the_router_reported_it(lab_run:
     assert (xr["chassis_serial"], xr["software_version"]) == ("SAD09410B7M", "3.9.1")
 
 
-def test_evidence_files_match_their_hashes_and_the_checks_cite_them(lab_run: object) -> None:
-    result, _ = lab_run  # type: ignore[misc]
+def test_evidence_files_match_their_hashes_and_the_checks_cite_them(lab_run: LabRun) -> None:
+    result = lab_run.result
     for device in (*HEALTHY, "nyc-gsr-03", "chi-gsr-02"):
         cert = result.certificate(device)
         device_dir = result.run_dir / device
@@ -96,8 +105,8 @@ def test_evidence_files_match_their_hashes_and_the_checks_cite_them(lab_run: obj
                 assert manifest[ref["command"]]["sha256"] == ref["sha256"]
 
 
-def test_index_and_html_certificates_are_written(lab_run: object) -> None:
-    result, _ = lab_run  # type: ignore[misc]
+def test_index_and_html_certificates_are_written(lab_run: LabRun) -> None:
+    result = lab_run.result
     index = (result.run_dir / "index.html").read_text(encoding="utf-8")
     for device in (*HEALTHY, "nyc-gsr-03", "chi-gsr-02"):
         assert f'href="{device}/certificate.html"' in index
@@ -107,8 +116,8 @@ def test_index_and_html_certificates_are_written(lab_run: object) -> None:
     assert f"Report: {result.run_dir / 'index.html'}" in " ".join(result.stdout.split())
 
 
-def test_replay_of_a_recording_gives_the_same_verdicts(lab_run: object, tmp_path: Path) -> None:
-    live, record = lab_run  # type: ignore[misc]
+def test_replay_of_a_recording_gives_the_same_verdicts(lab_run: LabRun, tmp_path: Path) -> None:
+    live, record = lab_run.result, lab_run.record
     assert sorted(p.name for p in record.iterdir()) == sorted(
         f"{d}.json" for d in (*HEALTHY, "nyc-gsr-03", "chi-gsr-02")
     )
@@ -167,7 +176,9 @@ def test_selected_device_and_check_only(lab: Lab, tmp_path: Path) -> None:
     cert = result.certificate("chi-xr-01")
     assert [c["id"] for c in cert["checks"]] == ["flash"]
     assert cert["verdict"] == "pass" and cert["scope"] == "partial"
-    assert {n["id"]: n["reason"] for n in cert["not_run"]}["ios_version"] == "not selected for this run"
+    assert {n["id"]: n["reason"] for n in cert["not_run"]}[
+        "ios_version"
+    ] == "not selected for this run"
 
 
 def test_pytest_directly_with_junitxml_carries_device_and_check(lab: Lab, tmp_path: Path) -> None:
