@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -39,8 +40,19 @@ Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,6
 InterfaceName = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z-]*[0-9]+(?:[/.:][0-9]+)*$")
 ]
+
+
+def _no_dot_segments(path: str) -> str:
+    if any(part in (".", "..") for part in path.split(":", 1)[1].split("/")):
+        raise ValueError(f"{path!r}: '.' and '..' are not allowed in a file path")
+    return path
+
+
+# A file on the router: `disk0:name` or `disk0:folder/name`.
 FilePath = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*:[/]?[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9]*:/?[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$"),
+    AfterValidator(_no_dot_segments),
 ]
 # The pattern is checked before `to_lower` applies, so it must accept both cases.
 Md5 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32}$", to_lower=True)]
@@ -238,7 +250,8 @@ class Inventory:
                         self.path,
                         None,
                         "device",
-                        f"no device named {n!r}{_suggest(n, known)}; devices: {', '.join(sorted(known))}",
+                        f"no device named {n!r}{_suggest(n, known)}; "
+                        f"devices: {', '.join(sorted(known))}",
                     )
                     for n in unknown
                 ]
@@ -529,20 +542,22 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
         merged: dict[str, Any] = {}
         origin: dict[Loc, Loc] = {}
         layers: list[tuple[Mapping[str, Any], Loc]] = [(defaults, ("defaults",))]
-        site_id = raw.get("site")
-        if isinstance(site_id, str):
-            if site_id not in raw_sites:
+        device_site = raw.get("site")
+        if isinstance(device_site, str):
+            if device_site not in raw_sites:
                 problems.append(
                     problem(
                         dloc + ("site",),
-                        f"no site {site_id!r}{_suggest(site_id, list(raw_sites))}; "
+                        f"no site {device_site!r}{_suggest(device_site, list(raw_sites))}; "
                         f"sites: {', '.join(map(str, raw_sites)) or '(none defined)'}",
                     )
                 )
-            elif isinstance(raw_sites[site_id], dict) and isinstance(
-                raw_sites[site_id].get("defaults"), dict
+            elif isinstance(raw_sites[device_site], dict) and isinstance(
+                raw_sites[device_site].get("defaults"), dict
             ):
-                layers.append((raw_sites[site_id]["defaults"], ("sites", site_id, "defaults")))
+                layers.append(
+                    (raw_sites[device_site]["defaults"], ("sites", device_site, "defaults"))
+                )
         raw_groups = raw.get("groups", [])
         if isinstance(raw_groups, list):
             for gi, group in enumerate(raw_groups):

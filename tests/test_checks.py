@@ -44,7 +44,9 @@ def output(device: str, command: str) -> str:
 # ---------------------------------------------------------------- bgp_neighbors
 
 
-@pytest.mark.parametrize(("device", "command"), [(IOS, "show ip bgp summary"), (XR, "show bgp summary")])
+@pytest.mark.parametrize(
+    ("device", "command"), [(IOS, "show ip bgp summary"), (XR, "show bgp summary")]
+)
 def test_bgp_neighbor_active_fails_naming_neighbor_and_state(
     tmp_path: Path, device: str, command: str
 ) -> None:
@@ -71,7 +73,9 @@ def test_bgp_neighbor_short_of_minimum_prefixes_fails_with_both_counts(tmp_path:
     text = output(IOS, "show ip bgp summary")
     line = next(ln for ln in text.splitlines() if ln.startswith("10.200.0.2 "))
     broken = line.rsplit(None, 1)[0] + " 12"
-    result = replay(tmp_path, IOS, {"show ip bgp summary": text.replace(line, broken)}, "bgp_neighbors")
+    result = replay(
+        tmp_path, IOS, {"show ip bgp summary": text.replace(line, broken)}, "bgp_neighbors"
+    )
     check = result.check(IOS, "bgp_neighbors")
     assert check["status"] == "fail"
     assert "12 prefixes received, expected at least 5000" in check["message"]
@@ -160,10 +164,14 @@ def test_output_the_template_cannot_read_is_an_error(tmp_path: Path) -> None:
 
 
 def test_command_missing_from_a_recording_is_an_error_naming_it(tmp_path: Path) -> None:
-    result = replay(tmp_path, XR, {"show md5 file disk0:c12k-os-mbi-3.9.1/mbiprp-rp.vm": None}, "flash")
+    result = replay(
+        tmp_path, XR, {"show md5 file disk0:c12k-os-mbi-3.9.1/mbiprp-rp.vm": None}, "flash"
+    )
     check = result.check(XR, "flash")
     assert check["status"] == "error"
-    assert "has no output for 'show md5 file disk0:c12k-os-mbi-3.9.1/mbiprp-rp.vm'" in check["message"]
+    assert (
+        "has no output for 'show md5 file disk0:c12k-os-mbi-3.9.1/mbiprp-rp.vm'" in check["message"]
+    )
 
 
 def test_missing_identity_makes_the_certificate_incomplete(tmp_path: Path) -> None:
@@ -195,7 +203,8 @@ def test_missing_expected_values_are_an_error_not_a_pass(tmp_path: Path) -> None
 def test_not_applicable_check_is_skipped_with_its_reason(tmp_path: Path) -> None:
     inventory = LAB_INVENTORY.read_text(encoding="utf-8").replace(
         "  - name: nyc-gsr-01\n",
-        "  - name: nyc-gsr-01\n    not_applicable: {isis_neighbors: core links not yet delivered}\n",
+        "  - name: nyc-gsr-01\n"
+        "    not_applicable: {isis_neighbors: core links not yet delivered}\n",
     )
     (tmp_path / "inv.yaml").write_text(inventory, encoding="utf-8")
     result = netaccept(
