@@ -137,4 +137,4 @@ def render_summary(
             )
     if index is not None:
         console.print()
-        console.print(Text.assemble("Report: ", (str(index), "bold underline")))
+        console.print(Text.assemble("Report: ", (str(index.resolve()), "bold underline")))
