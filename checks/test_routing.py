@@ -20,7 +20,7 @@ def test_isis_neighbors(
     Fails naming each expected neighbour that is missing, not Up (with its state), on
     another interface, or at another level.
     """
-    if device.isis is None:
+    if device.isis is None or not device.isis.neighbors:
         raise Undecidable(
             f"the inventory lists no expected ISIS neighbours for {device.name}: add "
             "isis.neighbors, or list isis_neighbors under not_applicable with a reason"
@@ -61,7 +61,7 @@ def test_bgp_neighbors(device: Device, bgp_sessions: list[BgpSession], verdict: 
     state), in another AS, or short of prefixes; and each configured session that is down
     although the inventory does not expect it.
     """
-    if device.bgp is None:
+    if device.bgp is None or not device.bgp.neighbors:
         raise Undecidable(
             f"the inventory lists no expected BGP neighbours for {device.name}: add "
             "bgp.neighbors, or list bgp_neighbors under not_applicable with a reason"

@@ -26,6 +26,7 @@ from pydantic import (
     ConfigDict,
     Field,
     IPvAnyAddress,
+    IPvAnyNetwork,
     StringConstraints,
     ValidationError,
     field_validator,
@@ -121,12 +122,14 @@ class BgpNeighbor(_Model):
     remote_as: int = Field(ge=1, le=4294967295)
     min_prefixes: int = Field(0, ge=0)
     description: Text | None = None
+    update_source: InterfaceName | None = None
 
 
 class Bgp(_Model):
-    """Expected BGP sessions for `bgp_neighbors` (Schedule 2 line 8)."""
+    """Expected BGP: `bgp_config` (line 6) and `bgp_neighbors` (line 8)."""
 
-    neighbors: list[BgpNeighbor] = Field(min_length=1)
+    local_as: int | None = Field(None, ge=1, le=4294967295)
+    neighbors: list[BgpNeighbor] = Field(default_factory=list)
 
     @field_validator("neighbors")
     @classmethod
@@ -144,10 +147,165 @@ class IsisNeighbor(_Model):
     level: Literal["L1", "L2", "L1L2"] = "L2"
 
 
-class Isis(_Model):
-    """Expected adjacencies for `isis_neighbors` (Schedule 2 line 7)."""
+IsisNet = Annotated[
+    str, StringConstraints(pattern=r"^[0-9A-Fa-f]{2}(\.[0-9A-Fa-f]{4}){1,6}\.[0-9A-Fa-f]{2}$")
+]
 
-    neighbors: list[IsisNeighbor] = Field(min_length=1)
+
+class Isis(_Model):
+    """Expected ISIS: `isis_config` (line 5) and `isis_neighbors` (line 7)."""
+
+    tag: Name | None = None
+    net: IsisNet | None = None
+    is_type: Literal["level-1", "level-2-only", "level-1-2"] = "level-2-only"
+    metric_style: Literal["wide", "narrow", "transition"] = "wide"
+    interfaces: list[InterfaceName] = Field(default_factory=list)
+    passive_interfaces: list[InterfaceName] = Field(default_factory=lambda: ["Loopback0"])
+    neighbors: list[IsisNeighbor] = Field(default_factory=list)
+
+
+class Ping(_Model):
+    """How a ping test is run and judged."""
+
+    count: int = Field(5, ge=1, le=10000)
+    size: int = Field(100, ge=36, le=18024)
+    min_success_percent: int = Field(100, ge=0, le=100)
+
+
+class IntrapopLink(_Model):
+    interface: InterfaceName
+    peer: Name
+    peer_address: IPvAnyAddress
+
+
+class Intrapop(_Model):
+    """Links to other routers in the same POP, for `intrapop_links` (line 1)."""
+
+    links: list[IntrapopLink] = Field(default_factory=list)
+    ping: Ping = Ping(count=100, size=1500, min_success_percent=100)
+
+
+class ConnectivityTarget(_Model):
+    address: IPvAnyAddress
+    name: Text
+
+
+class Connectivity(_Model):
+    """Targets pinged from the loopback, for `ip_connectivity` (line 4)."""
+
+    targets: list[ConnectivityTarget] = Field(default_factory=list)
+    ping: Ping = Ping()
+
+
+class Probe(_Model):
+    """A response-time probe the customer's monitoring polls (IP SLA, formerly RTR)."""
+
+    id: int = Field(ge=1, le=2147483647)
+    type: Literal["icmp-echo"] = "icmp-echo"
+    target: IPvAnyAddress
+    frequency: int = Field(60, ge=1, le=604800)
+    rtt_max_ms: int | None = Field(None, ge=1)
+
+
+class Rpms(_Model):
+    """Probes for `rpms_config` (line 2) and `rpms_test` (line 3)."""
+
+    cli: Literal["ip_sla", "rtr"] = "ip_sla"
+    probes: list[Probe] = Field(default_factory=list)
+    rtt_max_ms: int = Field(100, ge=1)
+
+
+class InterfacePolicy(_Model):
+    """Thresholds for `interfaces` (line 9)."""
+
+    in_service: list[InterfaceName] = Field(default_factory=list)
+    max_input_errors: int = Field(0, ge=0)
+    max_crc: int = Field(0, ge=0)
+    max_output_errors: int = Field(0, ge=0)
+
+
+DomainName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\.?$")
+]
+
+
+class Dns(_Model):
+    """`loopback_dns` (line 10): the router's name and the name servers to ask."""
+
+    name: DomainName | None = None
+    domain: DomainName | None = None
+    servers: list[IPvAnyAddress] = Field(min_length=1)
+    port: int = Field(53, ge=1, le=65535)
+    router_name_servers: list[IPvAnyAddress] = Field(default_factory=list)
+    timeout: float = Field(3.0, gt=0, le=60)
+
+    def fqdn(self, device: str) -> str | None:
+        """The router's expected DNS name: `name`, else `<device>.<domain>`."""
+        if self.name:
+            return self.name.rstrip(".")
+        return f"{device}.{self.domain.rstrip('.')}" if self.domain else None
+
+
+class Console(_Model):
+    """`console_login` (line 12)."""
+
+    max_exec_timeout_minutes: int = Field(15, ge=1, le=1440)
+
+
+class Aaa(_Model):
+    """`last_resort_password` (line 13) and the AAA part of `tacacs` (line 14)."""
+
+    login_list: Name = "default"
+
+
+class Tacacs(_Model):
+    """`tacacs` (line 14)."""
+
+    servers: list[IPvAnyAddress] = Field(min_length=1)
+    source_interface: InterfaceName | None = None
+
+
+class Vty(_Model):
+    """`vty_acl` (line 15)."""
+
+    permitted_prefixes: list[IPvAnyNetwork] = Field(min_length=1)
+    transport_input: list[Literal["ssh", "telnet", "none", "all"]] = Field(
+        default_factory=lambda: ["ssh"]
+    )
+
+
+class Memory(_Model):
+    """`rp_memory` (line 18)."""
+
+    min_dram_mb: int = Field(512, ge=1)
+    min_free_percent: int = Field(20, ge=0, le=100)
+
+
+class Logs(_Model):
+    """`logs` (line 19)."""
+
+    max_severity: int = Field(3, ge=0, le=7)
+    window_hours: int = Field(24, ge=1, le=24 * 365)
+    allow: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list
+    )
+
+
+class Descriptions(_Model):
+    """`interface_descriptions` (line 20): the agreed description format of an ordered port."""
+
+    format: Annotated[str, StringConstraints(min_length=1, max_length=200)] = "{order} {customer}"
+
+    @field_validator("format")
+    @classmethod
+    def _fields(cls, value: str) -> str:
+        try:
+            value.format(order="o", customer="c", speed="s", interface="i")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                f"{value!r}: use only {{order}}, {{customer}}, {{speed}} and {{interface}}"
+            ) from exc
+        return value
 
 
 class PortOrder(_Model):
@@ -178,10 +336,24 @@ class Device(_Model):
     groups: list[Name] = Field(default_factory=list)
     credentials: Credentials = Credentials()
     timeouts: Timeouts = Timeouts()
+    loopback: InterfaceName = "Loopback0"
     software: Software | None = None
     flash: Flash = Flash()
+    memory: Memory = Memory()
     bgp: Bgp | None = None
     isis: Isis | None = None
+    intrapop: Intrapop = Intrapop()
+    connectivity: Connectivity = Connectivity()
+    rpms: Rpms = Rpms()
+    interfaces: InterfacePolicy = InterfacePolicy()
+    dns: Dns | None = None
+    transfer_source: InterfaceName | None = None
+    console: Console = Console()
+    aaa: Aaa = Aaa()
+    tacacs: Tacacs | None = None
+    vty: Vty | None = None
+    logs: Logs = Logs()
+    descriptions: Descriptions = Descriptions()
     ports: list[PortOrder] = Field(default_factory=list)
     not_applicable: dict[CheckId, Text] = Field(default_factory=dict)
 
