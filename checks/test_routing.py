@@ -1,8 +1,9 @@
-"""Routing adjacencies: Schedule 2 lines 7 (Verify ISIS neighbors) and 8 (Verify BGP neighbors)."""
+"""Routing: Schedule 2 lines 5-8 (ISIS and BGP configuration and neighbors)."""
 
 from __future__ import annotations
 
 from netaccept.check import check
+from netaccept.configuration import BgpConfig, IsisConfig
 from netaccept.facts import BgpSession, IsisAdjacency
 from netaccept.interfaces import same_interface
 from netaccept.inventory import Device
@@ -90,3 +91,111 @@ def test_bgp_neighbors(device: Device, bgp_sessions: list[BgpSession], verdict: 
                 f"unexpected neighbour {address} (AS {session.remote_as}) is {session.state}; "
                 "add it to bgp.neighbors or remove it from the router"
             )
+
+
+@check("isis_config")
+def test_isis_config(device: Device, isis_config: IsisConfig | None, verdict: Verdict) -> None:
+    """Verify ISIS configuration (Schedule 2, line 5).
+
+    Passes when the running configuration has `router isis` (with the tag `isis.tag` when
+    given) with the NET `isis.net`, is-type `isis.is_type` (default level-2-only),
+    metric-style `isis.metric_style` (default wide), ISIS enabled on every interface of
+    `isis.interfaces`, and every interface of `isis.passive_interfaces` (default Loopback0)
+    passive.
+    Fails naming the missing process, the NET, is-type or metric-style found instead of the
+    expected one, and each interface without ISIS or not passive.
+    """
+    expected = device.isis
+    if expected is None or expected.net is None:
+        raise Undecidable(
+            f"the inventory gives no isis.net for {device.name}: add it (and isis.interfaces), "
+            "or list isis_config under not_applicable with a reason"
+        )
+    if isis_config is None:
+        verdict.fail("no router isis in the running configuration")
+        return
+    if expected.tag is not None:
+        verdict.expect(
+            isis_config.tag == expected.tag,
+            ok=f"router isis {expected.tag}",
+            fail=f"router isis {isis_config.tag or '(no tag)'}, expected tag {expected.tag}",
+        )
+    verdict.expect(
+        expected.net.lower() in [n.lower() for n in isis_config.nets],
+        ok=f"net {expected.net}",
+        fail=f"net {', '.join(isis_config.nets) or '(none)'}, expected {expected.net}",
+    )
+    verdict.expect(
+        isis_config.is_type == expected.is_type,
+        ok=f"is-type {expected.is_type}",
+        fail=f"is-type {isis_config.is_type or '(not set: level-1-2)'}, "
+        f"expected {expected.is_type}",
+    )
+    verdict.expect(
+        isis_config.metric_style == expected.metric_style,
+        ok=f"metric-style {expected.metric_style}",
+        fail=f"metric-style {isis_config.metric_style or '(not set: narrow)'}, "
+        f"expected {expected.metric_style}",
+    )
+    for interface in expected.interfaces:
+        verdict.expect(
+            any(same_interface(interface, i) for i in isis_config.interfaces),
+            ok=f"ISIS enabled on {interface}",
+            fail=f"ISIS not enabled on {interface}",
+        )
+    for interface in expected.passive_interfaces:
+        verdict.expect(
+            any(same_interface(interface, i) for i in isis_config.passive),
+            ok=f"{interface} passive",
+            fail=f"{interface} not passive",
+        )
+
+
+@check("bgp_config")
+def test_bgp_config(device: Device, bgp_config: BgpConfig | None, verdict: Verdict) -> None:
+    """Verify BGP configuration (Schedule 2, line 6).
+
+    Passes when the running configuration has `router bgp` with the local AS `bgp.local_as`
+    and, for every neighbour of `bgp.neighbors`, its `remote-as`, and its `update-source`
+    and `description` where the inventory gives them.
+    Fails naming the local AS found, each neighbour not configured, and each setting of a
+    neighbour that differs (expected and found).
+    """
+    expected = device.bgp
+    if expected is None or expected.local_as is None or not expected.neighbors:
+        raise Undecidable(
+            f"the inventory gives no bgp.local_as and bgp.neighbors for {device.name}: add them, "
+            "or list bgp_config under not_applicable with a reason"
+        )
+    if bgp_config is None:
+        verdict.fail("no router bgp in the running configuration")
+        return
+    verdict.expect(
+        bgp_config.local_as == expected.local_as,
+        ok=f"router bgp {expected.local_as}",
+        fail=f"router bgp {bgp_config.local_as}, expected local AS {expected.local_as}",
+    )
+    for neighbor in expected.neighbors:
+        address = str(neighbor.address)
+        found = bgp_config.neighbors.get(address)
+        if found is None:
+            verdict.fail(f"neighbor {address} is not configured")
+            continue
+        problems = []
+        if found.remote_as != neighbor.remote_as:
+            problems.append(f"remote-as {found.remote_as}, expected {neighbor.remote_as}")
+        if neighbor.update_source and not (
+            found.update_source and same_interface(found.update_source, neighbor.update_source)
+        ):
+            problems.append(
+                f"update-source {found.update_source or '(none)'}, "
+                f"expected {neighbor.update_source}"
+            )
+        if neighbor.description and found.description != neighbor.description:
+            problems.append(
+                f"description {found.description or '(none)'!r}, expected {neighbor.description!r}"
+            )
+        if problems:
+            verdict.fail(f"neighbor {address}: " + "; ".join(problems))
+        else:
+            verdict.ok(f"neighbor {address} remote-as {found.remote_as}")

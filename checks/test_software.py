@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netaccept.check import check
-from netaccept.facts import Directory, FileDigest, SoftwareFacts
+from netaccept.facts import Directory, FileDigest, MemoryFacts, SoftwareFacts
 from netaccept.inventory import Device
 from netaccept.verdicts import Undecidable, Verdict
 
@@ -73,4 +73,36 @@ def test_flash(
         ok=f"{image_directory.free_bytes} bytes free on {image_directory.path} (minimum {minimum})",
         fail=f"only {image_directory.free_bytes} bytes free on {image_directory.path}, "
         f"minimum {minimum}",
+    )
+
+
+@check("rp_memory")
+def test_rp_memory(
+    device: Device, software: SoftwareFacts, memory: MemoryFacts, verdict: Verdict
+) -> None:
+    """Verify RP memory (Schedule 2, line 18).
+
+    Passes when the route processor has at least `memory.min_dram_mb` of DRAM (from
+    `show version`; default 512 MB) and at least `memory.min_free_percent` of its
+    processor memory free (IOS `show memory statistics`, processor pool; IOS-XR
+    `show memory summary`, application memory available; default 20 %).
+    Fails with the installed and required DRAM, or the free and required share.
+    """
+    required_mb = device.memory.min_dram_mb
+    if software.memory_kb is None:
+        raise Undecidable(f"show version on {device.name} states no route processor memory")
+    installed_mb = software.memory_kb // 1024
+    verdict.expect(
+        installed_mb >= required_mb,
+        ok=f"{installed_mb} MB of route processor DRAM (minimum {required_mb} MB)",
+        fail=f"{installed_mb} MB of route processor DRAM, minimum {required_mb} MB",
+    )
+    minimum = device.memory.min_free_percent
+    free = memory.free_percent
+    verdict.expect(
+        free >= minimum,
+        ok=f"{free:.1f} % of processor memory free "
+        f"({memory.free_bytes} of {memory.total_bytes} bytes; minimum {minimum} %)",
+        fail=f"only {free:.1f} % of processor memory free "
+        f"({memory.free_bytes} of {memory.total_bytes} bytes), minimum {minimum} %",
     )

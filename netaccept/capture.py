@@ -15,6 +15,7 @@ from datetime import datetime
 from netaccept.commands import ForbiddenCommand, ensure_read_only
 from netaccept.evidence import Evidence, utc_now
 from netaccept.inventory import CredentialsMissing, Device
+from netaccept.masking import mask_secrets
 from netaccept.transport import (
     CommandFailed,
     DeviceUnavailable,
@@ -81,7 +82,9 @@ def capture_device(
                 notify(device.name, "failed", done)
                 break
             else:
-                result.evidence[command] = Evidence.of(command, output)
+                # Secrets are masked before the output is stored, shown or hashed: the
+                # masked text is the evidence.
+                result.evidence[command] = Evidence.of(command, mask_secrets(output))
             notify(device.name, "command", done)
         else:
             notify(device.name, "done", len(runnable))

@@ -71,6 +71,8 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         argv += ["--junitxml", args.junitxml]
     for endpoint in getattr(args, "endpoint", []):
         argv += ["--netaccept-endpoint", endpoint]
+    if getattr(args, "dns_server", None):
+        argv += ["--netaccept-dns-server", args.dns_server]
     return [*argv, *extra]
 
 
@@ -143,14 +145,20 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="netaccept-lab-") as tmp:
         spec_file = Path(tmp) / "spec.json"
-        spec_file.write_text(
-            json.dumps({"host": "127.0.0.1", "routers": [s.to_json() for s in specs]}),  # type: ignore[attr-defined]
-            encoding="utf-8",
-        )
+        from netaccept.labzone import lab_zone
+
+        ports = {d.dns.port for d in inventory.devices if d.dns is not None} or {5353}
+        spec = {
+            "host": "127.0.0.1",
+            "routers": [s.to_json() for s in specs],  # type: ignore[attr-defined]
+            "dns": {"port": min(ports), "records": [r.to_json() for r in lab_zone(inventory)]},
+        }
+        spec_file.write_text(json.dumps(spec), encoding="utf-8")
         ready = args.ready_file or str(Path(tmp) / "ready.json")
         Console(stderr=True, highlight=False).print(
             "Serving "
             + ", ".join(f"{d.name} on 127.0.0.1:{d.port}" for d in inventory.devices)
+            + f", and DNS on 127.0.0.1:{min(ports)}/udp"
             + "\nCredentials: the values of NETACCEPT_USERNAME, NETACCEPT_PASSWORD and "
             "NETACCEPT_SECRET. Stop with Ctrl-C."
         )
@@ -189,7 +197,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     os.environ["NETACCEPT_USERNAME"] = credentials.username
     os.environ["NETACCEPT_PASSWORD"] = credentials.password
     os.environ["NETACCEPT_SECRET"] = credentials.secret
-    with LabProcess(free, credentials) as running:  # type: ignore[arg-type]
+    from netaccept.labzone import lab_zone
+
+    with LabProcess(free, credentials, dns_records=lab_zone(inventory)) as running:  # type: ignore[arg-type]
         ns = argparse.Namespace(
             inventory=inventory_path,
             reason=args.reason,
@@ -202,6 +212,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             workers=None,
             no_progress=args.no_progress,
             junitxml=None,
+            dns_server=f"127.0.0.1:{running.dns_port}",
         )
         extra: list[str] = []
         for name, port in running.ports.items():
@@ -325,6 +336,11 @@ def _parser() -> argparse.ArgumentParser:
         help="reach a device at another address (a lab, a port forward)",
     )
     run.add_argument("--junitxml", metavar="FILE", help="also write JUnit XML")
+    run.add_argument(
+        "--dns-server",
+        metavar="HOST:PORT",
+        help="ask this name server for loopback_dns instead of dns.servers",
+    )
     run.set_defaults(func=cmd_run)
 
     lab = sub.add_parser("lab", help="serve the simulated routers on 127.0.0.1")

@@ -59,6 +59,7 @@ class Recording(BaseModel):
     platform: Platform
     captured_at: str
     outputs: dict[str, str]
+    dns: dict[str, str] = {}
 
 
 class RecordingError(Exception):
@@ -110,7 +111,8 @@ def write_recording(
         device=device,
         platform=platform,
         captured_at=iso(captured),
-        outputs={e.command: e.output for e in evidence},
+        outputs={e.command: e.output for e in evidence if not e.command.startswith("dns ")},
+        dns={e.command: e.output for e in evidence if e.command.startswith("dns ")},
     )
     path = recording_path(directory, device)
     write_atomic(path, json.dumps(recording.model_dump(), indent=2, ensure_ascii=False) + "\n")

@@ -219,6 +219,7 @@ class InterfacePolicy(_Model):
     """Thresholds for `interfaces` (line 9)."""
 
     in_service: list[InterfaceName] = Field(default_factory=list)
+    unused: Literal["ignore", "shutdown"] = "ignore"
     max_input_errors: int = Field(0, ge=0)
     max_crc: int = Field(0, ge=0)
     max_output_errors: int = Field(0, ge=0)
@@ -270,7 +271,7 @@ class Vty(_Model):
 
     permitted_prefixes: list[IPvAnyNetwork] = Field(min_length=1)
     transport_input: list[Literal["ssh", "telnet", "none", "all"]] = Field(
-        default_factory=lambda: ["ssh"]
+        default_factory=lambda: ["ssh"]  # type: ignore[arg-type]
     )
 
 
@@ -387,6 +388,7 @@ class Lab(_Model):
     """Where the simulated lab finds its routers' recordings (relative to the inventory)."""
 
     recordings: str = "lab"
+    dns_wrong_ptr: dict[Name, DomainName] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)

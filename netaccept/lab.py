@@ -9,6 +9,9 @@ Run it as its own process::
         python -m netaccept.lab --spec SPEC.json --ready-file PATH
 
 or use :class:`LabProcess` from Python (tests), or :func:`serve` inside an event loop.
+
+A spec with a ``"dns"`` section also serves DNS over UDP on the same host (see
+:mod:`netaccept.labdns`); its port appears in the ready file under ``"_dns"``.
 """
 
 from __future__ import annotations
@@ -32,16 +35,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import asyncssh
 
+if TYPE_CHECKING:
+    # Imported lazily at run time: only a lab that serves DNS needs dnspython.
+    from netaccept.labdns import DnsRecord, DnsServer
+
 __all__ = [
+    "DNS_READY_KEY",
     "ENV_PASSWORD",
     "ENV_SECRET",
     "ENV_USERNAME",
     "LabBindError",
     "LabCredentials",
+    "LabDnsSpec",
     "LabProcess",
     "LabRouter",
     "LabRouterSpec",
@@ -66,7 +75,11 @@ ENV_SECRET = "NETACCEPT_SECRET"
 EXIT_OK = 0
 EXIT_REFUSED = 3
 
+# The ready file's key for the DNS server's port. Router names cannot start with "_".
+DNS_READY_KEY = "_dns"
+
 # Hostnames end up inside the prompt, so keep them to characters no prompt regex chokes on.
+# The first character is a letter or digit, so no router name clashes with DNS_READY_KEY.
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 _WS_RE = re.compile(r"\s+")
 _READ_SIZE = 4096
@@ -154,12 +167,29 @@ class LabRouterSpec:
 
 
 @dataclass(frozen=True)
+class LabDnsSpec:
+    """The spec file's optional ``"dns"`` section: records served over UDP on the lab host.
+
+    ``domain`` is informational (it is logged); record names are taken as written.
+    """
+
+    records: tuple[DnsRecord, ...] = ()
+    port: int = 0
+    domain: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.port, bool) or not 0 <= self.port <= 65535:
+            raise ValueError(f"dns: port {self.port} out of range")
+
+
+@dataclass(frozen=True)
 class LabSpec:
     """The parsed spec file."""
 
     routers: tuple[LabRouterSpec, ...]
     host: str = "127.0.0.1"
     host_key_path: Path | None = None
+    dns: LabDnsSpec | None = None
 
 
 class LabBindError(OSError):
@@ -195,6 +225,28 @@ def load_recording(path: Path) -> tuple[str, Platform, dict[str, str]]:
     return device, cast(Platform, platform), dict(outputs)
 
 
+def _load_dns_section(path: Path, raw: Any) -> LabDnsSpec | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ValueError(f"spec {path}: 'dns' must be an object")
+    domain = raw.get("domain")
+    if domain is not None and not isinstance(domain, str):
+        raise ValueError(f"spec {path}: 'dns.domain' must be a string")
+    port = raw.get("port", 0)
+    if isinstance(port, bool) or not isinstance(port, int):
+        raise ValueError(f"spec {path}: 'dns.port' must be an integer")
+    entries = raw.get("records", [])
+    if not isinstance(entries, list):
+        raise ValueError(f"spec {path}: 'dns.records' must be a list")
+    from netaccept.labdns import DnsRecord
+
+    try:
+        return LabDnsSpec(tuple(DnsRecord.from_json(entry) for entry in entries), port, domain)
+    except ValueError as exc:
+        raise ValueError(f"spec {path}: {exc}") from exc
+
+
 def load_spec(path: Path) -> LabSpec:
     """Parse and validate a spec file (raises ValueError with a readable message)."""
     try:
@@ -228,7 +280,8 @@ def load_spec(path: Path) -> LabSpec:
     names = [r.name for r in routers]
     if len(set(names)) != len(names):
         raise ValueError(f"spec {path}: router names must be unique")
-    return LabSpec(tuple(routers), host, Path(key_path) if key_path else None)
+    dns = _load_dns_section(path, data.get("dns"))
+    return LabSpec(tuple(routers), host, Path(key_path) if key_path else None, dns)
 
 
 def routers_from_spec(spec: LabSpec) -> list[LabRouter]:
@@ -621,6 +674,7 @@ async def _run_lab(
     host_key_path: Path | None,
     ready_file: Path,
     exit_with_parent: bool,
+    dns: LabDnsSpec | None = None,
 ) -> int:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -633,15 +687,31 @@ async def _run_lab(
         except LabBindError as exc:
             _err(exc.strerror or str(exc))
             return EXIT_REFUSED
+        dns_server: DnsServer | None = None
         try:
-            _write_ready_file(ready_file, lab.ports)
+            ready = dict(lab.ports)
+            if dns is not None:
+                from netaccept.labdns import DnsServer
+
+                dns_server = DnsServer(dns.records)
+                try:
+                    ready[DNS_READY_KEY] = await dns_server.start(host, dns.port)
+                except OSError as exc:
+                    _err(f"dns: cannot listen on {host}:{dns.port}/udp: {exc.strerror or exc}")
+                    return EXIT_REFUSED
+            _write_ready_file(ready_file, ready)
             _err(f"{len(lab.ports)} routers listening on {host}")
+            if dns is not None:
+                zone = f" for {dns.domain}" if dns.domain else ""
+                _err(f"DNS{zone} ({len(dns.records)} records) on {host}:{ready[DNS_READY_KEY]}/udp")
             while not stop.is_set():
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=0.5)
                 if exit_with_parent and os.getppid() != parent:
                     break  # our owner died without stopping us; don't linger
         finally:
+            if dns_server is not None:
+                dns_server.close()
             await lab.close()
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -686,6 +756,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             spec.host_key_path,
             args.ready_file,
             args.exit_with_parent,
+            spec.dns,
         )
     )
 
@@ -698,7 +769,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 class LabProcess:
     """Context manager running the lab in its own process (``sys.executable -m netaccept.lab``).
 
-    ``ports`` maps router name to bound port once ``__enter__`` returns.
+    ``ports`` maps router name to bound port once ``__enter__`` returns. With
+    ``dns_records`` (even an empty list) the lab also serves DNS over UDP on ``host`` at
+    ``dns_port`` (0: a free port), and ``dns_port`` is the bound port once started (else None).
     """
 
     def __init__(
@@ -709,14 +782,21 @@ class LabProcess:
         ready_timeout: float = 30.0,
         host: str = "127.0.0.1",
         host_key_path: Path | None = None,
+        dns_records: Sequence[DnsRecord] | None = None,
+        dns_port: int = 0,
     ) -> None:
         check_loopback(host)
+        if isinstance(dns_port, bool) or not 0 <= dns_port <= 65535:
+            raise ValueError(f"dns_port {dns_port} out of range")
         self.routers = tuple(routers)
         self.credentials = credentials
         self.ready_timeout = ready_timeout
         self.host = host
         self.host_key_path = host_key_path
+        self.dns_records = tuple(dns_records) if dns_records is not None else None
+        self._dns_bind_port = dns_port
         self.ports: dict[str, int] = {}
+        self.dns_port: int | None = None  # the DNS server's bound port, once started
         self.returncode: int | None = None  # the child's exit code, once stopped
         self._proc: subprocess.Popen[bytes] | None = None
         self._tmpdir: Path | None = None
@@ -751,6 +831,11 @@ class LabProcess:
         }
         if self.host_key_path is not None:
             spec["host_key_path"] = str(Path(self.host_key_path).resolve())
+        if self.dns_records is not None:
+            spec["dns"] = {
+                "port": self._dns_bind_port,
+                "records": [record.to_json() for record in self.dns_records],
+            }
         spec_path = self._tmpdir / "spec.json"
         spec_path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
         ready_path = self._tmpdir / "ready.json"
@@ -784,7 +869,14 @@ class LabProcess:
         while True:
             if ready_path.exists():
                 ports = json.loads(ready_path.read_text(encoding="utf-8"))
-                self.ports = {str(name): int(port) for name, port in ports.items()}
+                # Keys starting with "_" are services (DNS), not routers.
+                self.ports = {
+                    str(name): int(port)
+                    for name, port in ports.items()
+                    if not str(name).startswith("_")
+                }
+                dns_port = ports.get(DNS_READY_KEY)
+                self.dns_port = int(dns_port) if dns_port is not None else None
                 return
             code = self._proc.poll()
             if code is not None:

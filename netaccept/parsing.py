@@ -117,3 +117,18 @@ def parse(ref: str, output: str, command: str) -> list[Row]:
             f"{command!r}; the output is not in the format the template knows"
         )
     return rows
+
+
+def read(reader: str, output: str, command: str) -> Any:
+    """Read `output` with `reader`: a TextFSM template, or `config` for a configuration."""
+    if reader != "config":
+        return parse(reader, output, command)
+    refused = rejection(output)
+    if refused:
+        raise ParseError(f"the router rejected {command!r}: {refused}")
+    from netaccept.config import parse_config
+
+    config = parse_config(output)
+    if not config.lines:
+        raise ParseError(f"{command!r} printed no configuration")
+    return config

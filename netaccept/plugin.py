@@ -34,10 +34,18 @@ from netaccept.certificates import (
     write_index,
 )
 from netaccept.check import MARKER
-from netaccept.evidence import utc_now, write_recording
-from netaccept.facts import FACTS, IDENTITY, Chassis, Fact, SoftwareFacts
+from netaccept.dns import LiveResolver, LoopbackDns, ReplayResolver, Resolver, lookup_loopback
+from netaccept.evidence import (
+    Evidence,
+    RecordingError,
+    read_recording,
+    recording_path,
+    utc_now,
+    write_recording,
+)
+from netaccept.facts import FACTS, IDENTITY, NAME_CONFIG, Chassis, Fact, SoftwareFacts, Source
 from netaccept.inventory import Device, Inventory, InventoryError, load_inventory
-from netaccept.parsing import ParseError, parse
+from netaccept.parsing import ParseError, read
 from netaccept.transport import ReplayTransport, SshTransport, Transport
 from netaccept.verdicts import CheckFailed, Status, Undecidable, Verdict
 
@@ -109,6 +117,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         help="override a device's address (e.g. the lab on other ports)",
     )
+    group.addoption(
+        "--netaccept-dns-server",
+        metavar="HOST:PORT",
+        help="ask this name server for loopback_dns instead of dns.servers",
+    )
     group.addoption("--netaccept-no-progress", action="store_true", help="no progress display")
 
 
@@ -153,6 +166,8 @@ class AcceptanceRun:
         self.items: dict[str, ItemState] = {}
         self.results: list[CheckResult] = []
         self.facts: dict[tuple[str, str], Any] = {}
+        self.reads: dict[tuple[str, str, str], Any] = {}
+        self.dns: dict[str, LoopbackDns] = {}
         self.fact_errors: dict[tuple[str, str], str] = {}
         self.index: Path | None = None
         self.certificates: list[Certificate] = []
@@ -185,7 +200,9 @@ class AcceptanceRun:
             wanted = commands.setdefault(device.name, [])
             if check_id in device.not_applicable:
                 continue
-            facts = [FACTS[n] for n in getattr(item, "fixturenames", []) if n in FACTS]
+            names = getattr(item, "fixturenames", [])
+            facts = [FACTS[n] for n in names if n in FACTS]
+            facts += [fact for n in names for fact in DERIVED.get(n, ())]
             for fact in [*IDENTITY, *facts]:
                 self._plan_fact(device, fact, wanted)
         for name, device in devices.items():
@@ -195,12 +212,11 @@ class AcceptanceRun:
 
     def _plan_fact(self, device: Device, fact: Fact[Any], wanted: list[str]) -> None:
         try:
-            command = fact.command(device)
+            commands = fact.commands(device)
         except Undecidable as exc:
             self.plan_errors[(device.name, fact.name)] = str(exc)
             return
-        if command not in wanted:
-            wanted.append(command)
+        wanted.extend(c for c in commands if c not in wanted)
 
     def capture_all(self, items: list[pytest.Item]) -> None:
         plan = self.plan(items)
@@ -215,13 +231,6 @@ class AcceptanceRun:
                 self.captures = capture(
                     plan, self.transport, workers=self.workers, progress=progress
                 )
-        if self.record:
-            for device, _commands in plan:
-                cap = self.captures[device.name]
-                if cap.evidence:
-                    write_recording(
-                        self.record, device.name, device.platform, list(cap.evidence.values())
-                    )
 
     # -- facts
 
@@ -231,32 +240,81 @@ class AcceptanceRun:
         if key in self.plan_errors:
             raise Undecidable(self.plan_errors[key])
         recipe = fact.recipe(device.platform)
-        command = recipe.command(device)
-        if used is not None and command not in used:
-            used.append(command)
+        sources = recipe.sources(device)
+        if used is not None:
+            used.extend(s.command for s in sources if s.command not in used)
         if key in self.facts:
             return self.facts[key]
-        if key in self.fact_errors:
-            raise Undecidable(self.fact_errors[key])
+        if key not in self.fact_errors:
+            try:
+                parsed = [self._read(device, source) for source in sources]
+                self.facts[key] = recipe.build(parsed, device)
+                return self.facts[key]
+            except Undecidable as exc:
+                self.fact_errors[key] = str(exc)
+            except ParseError as exc:
+                self.fact_errors[key] = f"{device.name}: {exc}"
+            except (KeyError, ValueError, IndexError, TypeError) as exc:
+                commands = ", ".join(repr(s.command) for s in sources)
+                self.fact_errors[key] = (
+                    f"{device.name}: the output of {commands} lacks what {fact.description} "
+                    f"needs ({type(exc).__name__}: {exc})"
+                )
+        raise Undecidable(self.fact_errors[key])
+
+    def _read(self, device: Device, source: Source) -> Any:
+        """A command's output read once per device, shared by every fact that needs it."""
+        key = (device.name, source.command, source.reader)
+        if key in self.reads:
+            return self.reads[key]
         cap = self.captures.get(device.name)
-        evidence = cap.evidence.get(command) if cap else None
+        evidence = cap.evidence.get(source.command) if cap else None
         if evidence is None:
-            reason = cap.reason_missing(command) if cap else f"{device.name} was not captured"
-            self.fact_errors[key] = reason
-            raise Undecidable(reason)
-        try:
-            value = recipe.build(parse(recipe.template, evidence.output, command), device)
-        except ParseError as exc:
-            self.fact_errors[key] = f"{device.name}: {exc}"
-            raise Undecidable(self.fact_errors[key]) from None
-        except (KeyError, ValueError) as exc:
-            self.fact_errors[key] = (
-                f"{device.name}: the output of {command!r} lacks what {fact.description} "
-                f"needs ({type(exc).__name__}: {exc})"
+            raise Undecidable(
+                cap.reason_missing(source.command) if cap else f"{device.name} was not captured"
             )
-            raise Undecidable(self.fact_errors[key]) from None
-        self.facts[key] = value
-        return value
+        self.reads[key] = read(source.reader, evidence.output, source.command)
+        return self.reads[key]
+
+    def dns_lookups(self, device: Device, used: list[str]) -> LoopbackDns:
+        """Forward and reverse DNS of the router's loopback, asked once per device."""
+        if device.dns is None:
+            raise Undecidable(
+                f"the inventory gives no dns section for {device.name}: add dns.servers and "
+                "dns.domain (or dns.name), or list loopback_dns under not_applicable"
+            )
+        names = self.fact(device, NAME_CONFIG, used)
+        if names.loopback_address is None:
+            raise Undecidable(
+                f"{device.name}: the running configuration gives no address on {device.loopback}"
+            )
+        if device.name not in self.dns:
+            self.dns[device.name] = lookup_loopback(
+                self._resolver(device), names.loopback_address, device.dns.fqdn(device.name)
+            )
+            cap = self.captures[device.name]
+            found = self.dns[device.name]
+            for answer in (found.ptr, *found.forward):
+                cap.evidence[answer.key] = Evidence.of(answer.key, answer.text())
+        found = self.dns[device.name]
+        used.extend(a.key for a in (found.ptr, *found.forward) if a.key not in used)
+        return found
+
+    def _resolver(self, device: Device) -> Resolver:
+        assert device.dns is not None
+        if self.replay is not None:
+            try:
+                recording = read_recording(recording_path(self.replay, device.name))
+            except RecordingError as exc:
+                raise Undecidable(str(exc)) from None
+            return ReplayResolver(recording.dns, str(self.replay))
+        servers = [str(s) for s in device.dns.servers]
+        port = device.dns.port
+        override = self.config.option.netaccept_dns_server
+        if override:
+            host, _, number = override.rpartition(":")
+            servers, port = [host], int(number)
+        return LiveResolver(servers, port, device.dns.timeout)
 
     def identity(self, device: Device) -> Identity:
         errors: list[str] = []
@@ -366,6 +424,13 @@ class AcceptanceRun:
             write_device(self.run_dir, cert, {c: e.output for c, e in cap.evidence.items()})
             self.certificates.append(cert)
         self.index = write_index(self.run_dir, info, self.certificates)
+        if self.record:
+            for device in devices:
+                cap = self.captures[device.name]
+                if cap.evidence:
+                    write_recording(
+                        self.record, device.name, device.platform, list(cap.evidence.values())
+                    )
         self.exit_code = exit_code_for(self.results)
 
 
@@ -543,6 +608,20 @@ def verdict(request: pytest.FixtureRequest) -> Iterator[Verdict]:
     yield state.verdict
     if state.status is None:  # the body returned without recording a single finding
         raise Undecidable("the check reached no decision: it recorded no finding")
+
+
+@pytest.fixture
+def dns_lookups(request: pytest.FixtureRequest, device: Device) -> LoopbackDns:
+    """PTR of the router's loopback address and A of the name returned, asked by the harness."""
+    run = _run(request.config)
+    state = run.items.get(request.node.nodeid) if run else None
+    if run is None or state is None:
+        raise pytest.UsageError("the dns_lookups fixture is only for netaccept checks")
+    return run.dns_lookups(device, state.commands)
+
+
+# Fixtures that are not facts themselves but need some: planned like the facts they use.
+DERIVED: dict[str, tuple[Fact[Any], ...]] = {"dns_lookups": (NAME_CONFIG,)}
 
 
 def _fact_fixture(fact: Fact[Any]) -> Callable[..., Any]:

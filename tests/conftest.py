@@ -17,6 +17,7 @@ import pytest
 
 from netaccept.inventory import load_inventory
 from netaccept.lab import LabCredentials, LabProcess, LabRouterSpec
+from netaccept.labzone import lab_zone
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_INVENTORY = ROOT / "inventory" / "lab.yaml"
@@ -28,10 +29,19 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "ntc-templates"
 class Lab:
     ports: Mapping[str, int]
     credentials: LabCredentials
+    dns_port: int
 
     def endpoints(self, **override: int) -> list[str]:
         ports = {**self.ports, **override}
         return [f"{name}=127.0.0.1:{port}" for name, port in ports.items()]
+
+    def args(self, **override: int) -> list[str]:
+        """`netaccept run` options that point every device and DNS at this lab."""
+        return [*endpoint_args(self.endpoints(**override)), "--dns-server", self.dns_server]
+
+    @property
+    def dns_server(self) -> str:
+        return f"127.0.0.1:{self.dns_port}"
 
     def env(self) -> dict[str, str]:
         return {
@@ -52,8 +62,9 @@ def lab() -> Iterator[Lab]:
         LabRouterSpec(d.name, d.platform, LAB_RECORDINGS / f"{d.name}.json")
         for d in inventory.devices
     ]
-    with LabProcess(specs, credentials) as running:
-        yield Lab(dict(running.ports), credentials)
+    with LabProcess(specs, credentials, dns_records=lab_zone(inventory)) as running:
+        assert running.dns_port is not None
+        yield Lab(dict(running.ports), credentials, running.dns_port)
 
 
 @dataclass(frozen=True)

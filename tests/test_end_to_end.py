@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LAB_INVENTORY, Lab, Result, endpoint_args, free_port, netaccept
+from tests.conftest import LAB_INVENTORY, Lab, Result, free_port, netaccept
 
 pytestmark = pytest.mark.lab
 
@@ -31,7 +31,7 @@ def lab_run(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> LabRun:
     result = netaccept(
         "run", "--inventory", str(LAB_INVENTORY), "--record", str(record),
         "--technician", "J. Doe", "--reason", "repair",
-        *endpoint_args(lab.endpoints()), out=out, env=lab.env(),
+        *lab.args(), out=out, env=lab.env(),
     )  # fmt: skip
     return LabRun(result, record)
 
@@ -138,7 +138,7 @@ def test_unreachable_router_is_error_for_all_its_checks_while_others_complete(
     dead = free_port()
     result = netaccept(
         "run", "--inventory", str(LAB_INVENTORY), "--no-progress",
-        *endpoint_args(lab.endpoints(**{"chi-xr-01": dead})), out=tmp_path, env=lab.env(),
+        *lab.args(**{"chi-xr-01": dead}), out=tmp_path, env=lab.env(),
     )  # fmt: skip
     assert result.code == 6, result.stdout
     cert = result.certificate("chi-xr-01")
@@ -156,7 +156,7 @@ def test_wrong_password_is_an_error_that_names_the_variable(lab: Lab, tmp_path: 
     env = {**lab.env(), "NETACCEPT_PASSWORD": "not-the-password"}
     result = netaccept(
         "run", "--inventory", str(LAB_INVENTORY), "--device", "nyc-gsr-01", "--no-progress",
-        *endpoint_args(lab.endpoints()), out=tmp_path, env=env,
+        *lab.args(), out=tmp_path, env=env,
     )  # fmt: skip
     assert result.code == 6
     for check in result.certificate("nyc-gsr-01")["checks"]:
@@ -169,7 +169,7 @@ def test_wrong_password_is_an_error_that_names_the_variable(lab: Lab, tmp_path: 
 def test_selected_device_and_check_only(lab: Lab, tmp_path: Path) -> None:
     result = netaccept(
         "run", "--inventory", str(LAB_INVENTORY), "--device", "chi-xr-01", "--check", "flash",
-        *endpoint_args(lab.endpoints()), out=tmp_path, env=lab.env(),
+        *lab.args(), out=tmp_path, env=lab.env(),
     )  # fmt: skip
     assert result.code == 0, result.stdout
     assert sorted(p.name for p in result.run_dir.iterdir() if p.is_dir()) == ["chi-xr-01"]
@@ -193,6 +193,7 @@ def test_pytest_directly_with_junitxml_carries_device_and_check(lab: Lab, tmp_pa
         "--netaccept-out", str(tmp_path / "reports"), "--netaccept-no-progress",
         "--junitxml", str(junit), "-k", "nyc-gsr-03",
     ]  # fmt: skip
+    args += ["--netaccept-dns-server", lab.dns_server]
     for endpoint in lab.endpoints():
         args += ["--netaccept-endpoint", endpoint]
     env = {k: v for k, v in os.environ.items() if not k.startswith("NETACCEPT_")} | lab.env()
