@@ -39,7 +39,7 @@ def test_logs(device: Device, logs: LogFacts, verdict: Verdict) -> None:
         if any(a.search(line) for a in allowed):
             continue
         when = message.when.isoformat(sep=" ") if message.when else "(no time)"
-        severe = message.severity <= policy.max_severity
+        severe = message.severity is not None and message.severity <= policy.max_severity
         crash = bool(_ALWAYS.search(line))
         flap = re.search(r"UPDOWN|CHANGED", message.mnemonic) is not None and any(
             re.search(rf"\b{re.escape(p)}\b.*\bdown\b", message.text, re.I) for p in ports

@@ -48,7 +48,7 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         str(project_dir("checks")),
         "-p", "no:cacheprovider",
         "-o", "addopts=",
-        "-qq", "--no-header", "--tb=no", "-rN",
+        "-qq", "--no-header", "--tb=no", "-rN", "--netaccept-quiet",
         "--netaccept-inventory", args.inventory,
         "--netaccept-reason", args.reason,
         "--netaccept-out", args.out,

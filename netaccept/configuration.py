@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from netaccept.catalogue import Platform
 from netaccept.config import Config, Line
+from netaccept.interfaces import same_interface
 
 IPv4 = r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"
 
@@ -83,7 +84,7 @@ def bgp_config(config: Config, platform: Platform) -> BgpConfig | None:
     router = config.first(r"router bgp\s+\d")
     if router is None:
         return None
-    local_as = int(router.text.split()[2].split(".")[0])
+    local_as = _asn(router.text.split()[2])
     if platform == "cisco_xr":
         groups = {g.text.split()[1]: g for g in router.find(r"neighbor-group\s")}
         neighbors = {}
@@ -97,7 +98,7 @@ def bgp_config(config: Config, platform: Platform) -> BgpConfig | None:
             remote = pick(r"remote-as\s+(\S+)")
             neighbors[address] = BgpNeighborConfig(
                 address,
-                int(remote.split(".")[0]) if remote else None,
+                _asn(remote) if remote else None,
                 pick(r"update-source\s+(\S+)"),
                 pick(r"description\s+(.+)"),
             )
@@ -106,7 +107,8 @@ def bgp_config(config: Config, platform: Platform) -> BgpConfig | None:
     members: dict[str, str] = {}
     for line in [
         *router.children,
-        *(c for af in router.find(r"address-family") for c in af.children),
+        # `address-family ipv4 vrf X` holds the VRF's (CE) neighbours, not global sessions.
+        *(c for af in router.find(r"address-family\s+(?!\S+\s+vrf\s)") for c in af.children),
     ]:
         m = line.match(
             r"neighbor\s+(\S+)\s+(remote-as|update-source|description|peer-group)\s*(.*)$"
@@ -128,7 +130,7 @@ def bgp_config(config: Config, platform: Platform) -> BgpConfig | None:
         remote = merged.get("remote-as")
         neighbors[who] = BgpNeighborConfig(
             who,
-            int(remote.split(".")[0]) if remote else None,
+            _asn(remote) if remote else None,
             merged.get("update-source"),
             merged.get("description"),
         )
@@ -137,10 +139,16 @@ def bgp_config(config: Config, platform: Platform) -> BgpConfig | None:
             merged = settings.get(peer_group, {})
             remote = merged.get("remote-as")
             neighbors[who] = BgpNeighborConfig(
-                who, int(remote) if remote else None, merged.get("update-source"),
+                who, _asn(remote) if remote else None, merged.get("update-source"),
                 merged.get("description"),
             )  # fmt: skip
     return BgpConfig(local_as, neighbors)
+
+
+def _asn(text: str) -> int:
+    """An AS number in asplain (`65546`) or asdot (`1.10`, high.low) notation, as asplain."""
+    high, _, low = text.partition(".")
+    return int(high) * 65536 + int(low) if low else int(high)
 
 
 # ---------------------------------------------------------------- management plane
@@ -237,12 +245,13 @@ def aaa_config(config: Config, platform: Platform) -> AaaConfig:
         words = user.text.split()
         name = words[1]
         found = False
-        for i, word in enumerate(words):
+        for i, word in enumerate(words[2:], start=2):  # not the name itself
             if word in ("secret", "password"):
                 credentials.append(
                     LocalCredential(f"username {word}", name, _encryption(words[i + 1 :], word))
                 )
                 found = True
+                break  # the rest of the line is the secret
         for child in user.children:  # IOS-XR: the secret sits on its own line
             cwords = child.text.split()
             if cwords and cwords[0] in ("secret", "password"):
@@ -299,8 +308,10 @@ def tacacs_config(config: Config, platform: Platform) -> TacacsConfig:
         if address:
             servers.append(address)
     for group in config.find(r"aaa group server tacacs\+"):
-        for child in group.find(rf"server(?: name)?\s+({IPv4})"):
-            servers.append(child.text.split()[-1])
+        for child in group.children:
+            # `server A`, and `server-private A [port N] [key T V]` known to this group only
+            if m := child.match(rf"server(?:-private| name)?\s+({IPv4})\b"):
+                servers.append(m.group(1))
     if platform == "cisco_xr":
         source = _top(config, r"tacacs source-interface\s+(\S+)")
     else:
@@ -387,6 +398,10 @@ def _source(words: list[str]) -> tuple[ipaddress.IPv4Network | None, int] | None
     if re.fullmatch(IPv4, words[0]):
         if len(words) > 1 and re.fullmatch(IPv4, words[1]):
             wildcard = int(ipaddress.IPv4Address(words[1]))
+            if wildcard & (wildcard + 1):
+                # Not a prefix (`0.0.255.0`, or a subnet mask given as a wildcard): read as
+                # any, the worst case, so that a permit of it cannot pass for a prefix.
+                return None, 2
             prefix = 32 - wildcard.bit_count()
             return ipaddress.IPv4Network(f"{words[0]}/{prefix}", strict=False), 2
         return ipaddress.IPv4Network(f"{words[0]}/32"), 1
@@ -397,27 +412,21 @@ def _ios_ace(words: list[str], text: str) -> AclEntry | None:
     if not words or words[0] not in ("permit", "deny"):
         return None
     rest = words[1:]
-    if rest and rest[0] in ("ip", "tcp", "udp", "icmp"):
-        rest = rest[1:]  # extended ACL: the protocol comes first
+    if rest and _source(rest) is None:
+        rest = rest[1:]  # extended ACL: the protocol (ip, tcp, ipv4, gre, 6, ...) comes first
     source = _source(rest)
     if source is None:
-        return None
+        # A source not read here (an object-group, a net-group): a permit of it counts as
+        # permitting any, so that the vty check fails on it rather than overlooking it.
+        return AclEntry("permit", None, text) if words[0] == "permit" else None
     return AclEntry(words[0], source[0], text)
 
 
 def _xr_ace(text: str) -> AclEntry | None:
     words = text.split()
     if words and words[0].isdigit():
-        words = words[1:]
-    if not words or words[0] not in ("permit", "deny"):
-        return None
-    rest = words[1:]
-    if rest and rest[0] in ("ipv4", "ip", "tcp", "udp", "icmp"):
-        rest = rest[1:]
-    source = _source(rest)
-    if source is None:
-        return None
-    return AclEntry(words[0], source[0], text)
+        words = words[1:]  # the sequence number
+    return _ios_ace(words, text)
 
 
 # ---------------------------------------------------------------- response-time probes
@@ -441,7 +450,7 @@ def probes_config(config: Config, platform: Platform) -> list[ProbeConfig]:
         scheduled = {
             int(s.text.split()[2])
             for s in ipsla.find(r"schedule operation\s+\d+")
-            if s.first(r"start-time\s") is not None
+            if s.first(r"start-time\s+(?!pending\b)") is not None
         }
         probes = []
         for op in ipsla.find(r"operation\s+\d+"):
@@ -505,9 +514,13 @@ def name_config(config: Config, platform: Platform, loopback: str) -> NameConfig
     else:
         for line in config.find(r"ip name-server\s"):
             servers.extend(w for w in line.text.split()[2:] if re.fullmatch(IPv4, w))
-        domain = _top(config, r"ip domain[ -]name\s+(\S+)")
+        domain = _top(config, r"ip domain[ -]name\s+(?!vrf\s)(\S+)")
     address = None
-    interface = config.first(rf"interface\s+{re.escape(loopback)}\s*$")
+    # The inventory may abbreviate the name (`Lo0`), as it may everywhere else.
+    interface = next(
+        (i for i in config.find(r"interface\s") if same_interface(i.text.split()[1], loopback)),
+        None,
+    )
     if interface is not None:
         address = _value(interface, rf"ipv?4? ?address\s+({IPv4})")
     return NameConfig(_top(config, r"hostname\s+(\S+)"), domain, servers, address)

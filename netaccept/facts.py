@@ -185,12 +185,14 @@ class LogMessage:
 
     when: datetime | None
     facility: str
-    severity: int
+    severity: int | None  # None for a message without a %FACILITY-SEVERITY-MNEMONIC code
     mnemonic: str
     text: str
 
     @property
     def tag(self) -> str:
+        if self.severity is None:
+            return "(no code)"
         return f"%{self.facility}-{self.severity}-{self.mnemonic}"
 
 
@@ -211,6 +213,7 @@ class Source:
 
     command: str
     reader: str
+    empty_ok: bool = False  # an empty table is a valid answer (an empty log buffer)
 
 
 @dataclass(frozen=True)
@@ -572,15 +575,15 @@ def _sla_recipe() -> Recipe[list[ProbeResult]]:
 def _tacacs_ios(rows: list[Row], _device: Device) -> list[TacacsServerStats]:
     return [
         TacacsServerStats(
-            address=r["TACACS_SERVER"],
-            port=_num(r, "SERVER_PORT") or 49,
-            packets_in=_num(r, "PACKET_RECEIVED"),
-            packets_out=_num(r, "PACKETS_SENT"),
-            failed_connects=_num(r, "FAILED_CONNECTIONS"),
-            timeouts=_num(r, "SOCKET_TIMEOUTS"),
+            address=r["SERVER"],
+            port=_num(r, "PORT") or 49,
+            packets_in=_num(r, "PACKETS_IN"),
+            packets_out=_num(r, "PACKETS_OUT"),
+            failed_connects=_num(r, "FAILED_CONNECTS"),
+            timeouts=_num(r, "TIMEOUTS"),
         )
         for r in rows
-        if r.get("TACACS_SERVER")
+        if r.get("SERVER")
     ]
 
 
@@ -650,16 +653,16 @@ def _logs(parsed: list[Any], _device: Device) -> LogFacts:
     clock = _clock(clock_rows)
     messages = []
     for r in log_rows:
-        if not str(r.get("SEVERITY") or "").isdigit():
-            continue
         text = r.get("MESSAGE") or ""
+        more = r.get("CONTINUATION") or []
+        severity = str(r.get("SEVERITY") or "")
         messages.append(
             LogMessage(
                 when=_stamp(r, clock),
-                facility=str(r["FACILITY"]),
-                severity=int(r["SEVERITY"]),
-                mnemonic=str(r["MNEMONIC"]),
-                text=" ".join(text) if isinstance(text, list) else str(text),
+                facility=str(r.get("FACILITY") or ""),
+                severity=int(severity) if severity.isdigit() else None,
+                mnemonic=str(r.get("MNEMONIC") or ""),
+                text=" ".join([text if isinstance(text, str) else " ".join(text), *more]).strip(),
             )
         )
     return LogFacts(clock=clock, messages=messages)
@@ -670,7 +673,7 @@ INTERFACES: Fact[list[InterfaceState]] = Fact(
     "the interface table (show interfaces)",
     {
         "cisco_ios": one(
-            lambda d: "show interfaces", "ntc:cisco_ios_show_interfaces", _interfaces_ios
+            lambda d: "show interfaces", "own:cisco_ios_show_interfaces", _interfaces_ios
         ),
         "cisco_xr": one(
             lambda d: "show interfaces", "ntc:cisco_xr_show_interfaces", _interfaces_xr
@@ -728,7 +731,7 @@ TACACS_SERVERS: Fact[list[TacacsServerStats]] = Fact(
     "tacacs_servers",
     "the TACACS+ server counters (show tacacs)",
     {
-        "cisco_ios": one(lambda d: "show tacacs", "ntc:cisco_ios_show_tacacs", _tacacs_ios),
+        "cisco_ios": one(lambda d: "show tacacs", "own:cisco_ios_show_tacacs", _tacacs_ios),
         "cisco_xr": one(lambda d: "show tacacs", "own:cisco_xr_show_tacacs", _tacacs_xr),
     },
 )
@@ -752,14 +755,14 @@ LOGS: Fact[LogFacts] = Fact(
     {
         "cisco_ios": Recipe(
             lambda d: [
-                Source("show logging", "ntc:cisco_ios_show_logging"),
+                Source("show logging", "own:cisco_ios_show_logging", empty_ok=True),
                 Source("show clock", "ntc:cisco_ios_show_clock"),
             ],
             _logs,
         ),
         "cisco_xr": Recipe(
             lambda d: [
-                Source("show logging", "own:cisco_xr_show_logging"),
+                Source("show logging", "own:cisco_xr_show_logging", empty_ok=True),
                 Source("show clock", "own:cisco_xr_show_clock"),
             ],
             _logs,

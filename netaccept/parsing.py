@@ -93,7 +93,7 @@ def has_content(output: str) -> bool:
     )
 
 
-def parse(ref: str, output: str, command: str) -> list[Row]:
+def parse(ref: str, output: str, command: str, empty_ok: bool = False) -> list[Row]:
     """Rows parsed from `output` by the template `ref`.
 
     Raises ParseError when the router rejected the command, when the template raises,
@@ -111,7 +111,7 @@ def parse(ref: str, output: str, command: str) -> list[Row]:
             raise ParseError(
                 f"template {ref} could not parse the output of {command!r}: {exc}"
             ) from None
-    if not rows and has_content(output):
+    if not rows and has_content(output) and not empty_ok:
         raise ParseError(
             f"template {ref} found nothing in the {len(output.splitlines())}-line output of "
             f"{command!r}; the output is not in the format the template knows"
@@ -119,10 +119,10 @@ def parse(ref: str, output: str, command: str) -> list[Row]:
     return rows
 
 
-def read(reader: str, output: str, command: str) -> Any:
+def read(reader: str, output: str, command: str, empty_ok: bool = False) -> Any:
     """Read `output` with `reader`: a TextFSM template, or `config` for a configuration."""
     if reader != "config":
-        return parse(reader, output, command)
+        return parse(reader, output, command, empty_ok)
     refused = rejection(output)
     if refused:
         raise ParseError(f"the router rejected {command!r}: {refused}")

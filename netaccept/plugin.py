@@ -123,6 +123,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="ask this name server for loopback_dns instead of dns.servers",
     )
     group.addoption("--netaccept-no-progress", action="store_true", help="no progress display")
+    group.addoption(
+        "--netaccept-quiet",
+        action="store_true",
+        help="no pytest progress letters (netaccept run shows its own summary)",
+    )
 
 
 # ---------------------------------------------------------------- the run
@@ -273,7 +278,7 @@ class AcceptanceRun:
             raise Undecidable(
                 cap.reason_missing(source.command) if cap else f"{device.name} was not captured"
             )
-        self.reads[key] = read(source.reader, evidence.output, source.command)
+        self.reads[key] = read(source.reader, evidence.output, source.command, source.empty_ok)
         return self.reads[key]
 
     def dns_lookups(self, device: Device, used: list[str]) -> LoopbackDns:
@@ -575,6 +580,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         pytest.ExitCode.NO_TESTS_COLLECTED,
     ):
         session.exitstatus = run.exit_code if run.exit_code is not None else EXIT_NOTHING
+
+
+def pytest_report_teststatus(
+    report: pytest.TestReport, config: pytest.Config
+) -> tuple[str, str, str] | None:
+    if config.option.netaccept_quiet and _run(config) is not None:
+        return report.outcome, "", ""
+    return None
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -96,24 +96,35 @@ def render_summary(
     """The device x check matrix, each device's verdict, the problems, and where the report is."""
     console = Console(file=file or sys.stdout, highlight=False)
     ids = sorted({c.id for cert in certificates for c in cert.checks}, key=lambda i: CHECKS[i].line)
-    table = Table(title="Schedule 2 acceptance", title_justify="left", show_lines=False)
-    table.add_column("device", style="bold")
-    table.add_column("site")
-    for check_id in ids:
-        table.add_column(f"{CHECKS[check_id].line}\n{check_id}", justify="center")
-    table.add_column("verdict", justify="center")
+    table = Table(
+        title=f"Schedule 2 acceptance: {len(ids)} checks on {len(certificates)} devices",
+        title_justify="left",
+    )
+    table.add_column("device", style="bold", no_wrap=True)
+    table.add_column("site", no_wrap=True)
+    table.add_column("pass", justify="right", style="green")
+    table.add_column("fail", justify="right", style="red")
+    table.add_column("error", justify="right", style="yellow")
+    table.add_column("n/a", justify="right", style="dim")
+    table.add_column("verdict", justify="center", no_wrap=True)
+    table.add_column("not passed")
     for cert in certificates:
-        by_id = {c.id: c.status.value for c in cert.checks}
-        cells = [
-            Text(SYMBOL[by_id[i]], style=STYLE[by_id[i]]) if i in by_id else Text("-", style="dim")
-            for i in ids
-        ]
+        counts = cert.summary
         verdict = cert.verdict.value
+        not_passed = Text(", ").join(
+            Text(c.id, style=STYLE[c.status.value])
+            for c in cert.checks
+            if c.status.value in ("fail", "error")
+        )
         table.add_row(
             cert.device.name,
             cert.device.site.id,
-            *cells,
+            str(counts.get("pass", 0)),
+            str(counts.get("fail", 0)) if counts.get("fail") else "",
+            str(counts.get("error", 0)) if counts.get("error") else "",
+            str(counts.get("skipped", 0)) if counts.get("skipped") else "",
             Text(verdict.upper(), style=STYLE[verdict]),
+            not_passed,
         )
     console.print(table)
     problems = [

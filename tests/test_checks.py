@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from netaccept.catalogue import CHECK_IDS
+
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, Result, netaccept
 
 IOS, XR = "nyc-gsr-01", "nyc-gsr-02"
@@ -219,9 +221,7 @@ def test_not_applicable_check_is_skipped_with_its_reason(tmp_path: Path) -> None
 
 
 def test_all_checks_not_applicable_is_nothing_tested_not_a_pass(tmp_path: Path) -> None:
-    reasons = ", ".join(
-        f"{c}: x" for c in ("isis_neighbors", "bgp_neighbors", "ios_version", "flash")
-    )
+    reasons = ", ".join(f"{c}: x" for c in CHECK_IDS)
     inventory = LAB_INVENTORY.read_text(encoding="utf-8").replace(
         "  - name: nyc-gsr-01\n", f"  - name: nyc-gsr-01\n    not_applicable: {{{reasons}}}\n"
     )

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from netaccept.catalogue import CHECK_IDS
+
 from tests.conftest import LAB_INVENTORY, Lab, Result, free_port, netaccept
 
 pytestmark = pytest.mark.lab
 
 HEALTHY = ("nyc-gsr-01", "nyc-gsr-02", "chi-gsr-01", "chi-xr-01")
-FOUR = ("isis_neighbors", "bgp_neighbors", "ios_version", "flash")
+ALL = CHECK_IDS
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def test_healthy_routers_pass_every_check(lab_run: LabRun) -> None:
     for device in HEALTHY:
         cert = result.certificate(device)
         assert cert["verdict"] == "pass", (device, cert["checks"])
-        assert {c["id"]: c["status"] for c in cert["checks"]} == dict.fromkeys(FOUR, "pass")
+        assert {c["id"]: c["status"] for c in cert["checks"]} == dict.fromkeys(ALL, "pass")
 
 
 def test_each_fault_fails_exactly_its_check_and_says_why(lab_run: LabRun) -> None:
@@ -52,6 +54,7 @@ def test_each_fault_fails_exactly_its_check_and_says_why(lab_run: LabRun) -> Non
     assert failing == {
         ("nyc-gsr-03", "isis_neighbors"),
         ("nyc-gsr-03", "ios_version"),
+        ("nyc-gsr-03", "loopback_dns"),
         ("chi-gsr-02", "bgp_neighbors"),
         ("chi-gsr-02", "flash"),
     }
@@ -59,6 +62,8 @@ def test_each_fault_fails_exactly_its_check_and_says_why(lab_run: LabRun) -> Non
     isis = result.check("nyc-gsr-03", "isis_neighbors")["message"]
     assert "nyc-gsr-02" in isis and "Init" in isis
     assert "3.8.4" in result.check("nyc-gsr-03", "ios_version")["message"]
+    dns = result.check("nyc-gsr-03", "loopback_dns")["message"]
+    assert "PTR of 192.0.2.3 is nyc-gsr-09.lab.example.net" in dns
     bgp = result.check("chi-gsr-02", "bgp_neighbors")["message"]
     assert "192.0.2.1" in bgp and "Idle" in bgp
     flash = result.check("chi-gsr-02", "flash")["message"]
@@ -83,7 +88,7 @@ def test_certificate_identifies_the_equipment_as_the_router_reported_it(lab_run:
     assert device["host_key"].startswith("ssh-ed25519 SHA256:")
     assert cert["run"]["reason"] == "repair" and cert["run"]["technician"] == "J. Doe"
     assert cert["run"]["transport"] == "ssh"
-    assert cert["scope"] == "partial" and len(cert["not_run"]) == 16
+    assert cert["scope"] == "full" and cert["not_run"] == []
     assert [p["order"] for p in cert["ports"]] == ["PSO-2001-0042", "PSO-2001-0043"]
     xr = result.certificate("nyc-gsr-02")["device"]
     assert (xr["chassis_serial"], xr["software_version"]) == ("SAD09410B7M", "3.9.1")
@@ -207,11 +212,10 @@ def test_pytest_directly_with_junitxml_carries_device_and_check(lab: Lab, tmp_pa
             props["netaccept.status"],
             case.find("failure") is not None,
         )
+    failing = {"isis_neighbors", "ios_version", "loopback_dns"}
     assert seen == {
-        ("nyc-gsr-03", "isis_neighbors"): ("fail", True),
-        ("nyc-gsr-03", "bgp_neighbors"): ("pass", False),
-        ("nyc-gsr-03", "ios_version"): ("fail", True),
-        ("nyc-gsr-03", "flash"): ("pass", False),
+        ("nyc-gsr-03", check_id): ("fail", True) if check_id in failing else ("pass", False)
+        for check_id in CHECK_IDS
     }
     run_dirs = list((tmp_path / "reports").iterdir())
     assert len(run_dirs) == 1
