@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from netaccept.catalogue import CHECK_IDS
-
 from tests.conftest import LAB_INVENTORY, Lab, Result, free_port, netaccept
 
 pytestmark = pytest.mark.lab
