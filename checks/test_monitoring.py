@@ -61,8 +61,10 @@ def test_rpms_config(device: Device, probes_config: list[ProbeConfig], verdict: 
 def test_rpms_test(device: Device, probe_results: list[ProbeResult], verdict: Verdict) -> None:
     """Test RPMS (Schedule 2, line 3).
 
-    Passes when every probe of `rpms.probes` reports a latest operation with return code OK
-    and a latest RTT at most its `rtt_max_ms` (default `rpms.rtt_max_ms`, 100 ms).
+    Reads IOS `show ip sla statistics`, or `show rtr operational-state` when `rpms.cli` is
+    `rtr` (classic 12.0S images), and IOS-XR `show ipsla statistics`. Passes when every
+    probe of `rpms.probes` reports a latest operation with return code OK and a latest RTT
+    at most its `rtt_max_ms` (default `rpms.rtt_max_ms`, 100 ms).
     Fails naming each probe with no result, a failed return code (as the router says it),
     or an RTT over the threshold.
     """

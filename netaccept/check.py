@@ -51,3 +51,22 @@ def platforms_supported(fn: Callable[..., Any]) -> list[Platform]:
     """Platforms on which every fact the check needs has a recipe."""
     needed = [FACTS[name] for name in facts_used(fn)]
     return [p for p in PLATFORMS if all(p in fact.recipes for fact in needed)]
+
+
+def load_checks() -> dict[str, Callable[..., Any]]:
+    """Import every check module of `checks/` (as pytest would) and return the implemented ones."""
+    import importlib.util
+
+    from netaccept.paths import project_dir
+
+    for module in sorted(project_dir("checks").glob("test_*.py")):
+        name = f"netaccept_checks.{module.stem}"
+        spec = importlib.util.spec_from_file_location(name, module)
+        if spec and spec.loader:
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    return dict(IMPLEMENTED)
+
+
+def uses(fn: Callable[..., Any]) -> list[str]:
+    """Every fixture a check asks for beyond `device` and `verdict`."""
+    return [n for n in inspect.signature(fn).parameters if n not in ("device", "verdict")]

@@ -231,15 +231,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_checks(args: argparse.Namespace) -> int:
-    import importlib.util
+    from netaccept.check import IMPLEMENTED, facts_used, load_checks, platforms_supported
 
-    from netaccept.check import IMPLEMENTED, facts_used, platforms_supported
+    load_checks()
+    if args.markdown:
+        from netaccept.reference import checks_markdown
 
-    checks_dir = project_dir("checks")
-    for module in sorted(checks_dir.glob("test_*.py")):
-        spec = importlib.util.spec_from_file_location(f"netaccept_checks.{module.stem}", module)
-        if spec and spec.loader:
-            spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        inventory = load_inventory(project_dir("inventory") / "lab.yaml")
+        print(
+            checks_markdown(inventory.device("nyc-gsr-01"), inventory.device("nyc-gsr-02")), end=""
+        )
+        return EXIT_PASS
     table = Table(title="Schedule 2 acceptance tests", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("id", style="bold")
@@ -357,6 +359,11 @@ def _parser() -> argparse.ArgumentParser:
 
     checks = sub.add_parser("checks", help="list the checks with their Schedule 2 line")
     checks.add_argument("--json", action="store_true", help="as JSON")
+    checks.add_argument(
+        "--markdown",
+        action="store_true",
+        help="the check reference (commands, expectations, pass/fail) as Markdown",
+    )
     checks.set_defaults(func=cmd_checks)
     return parser
 

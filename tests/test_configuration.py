@@ -699,6 +699,11 @@ def test_aaa_login_lists_with_their_methods_in_order(platform: Platform) -> None
             True,
         ),
         ("enable secret 9 <removed>", LocalCredential("enable secret", "enable", "9"), True),
+        (
+            "enable password level 5 7 <removed>",
+            LocalCredential("enable password", "enable", "7"),
+            False,
+        ),
         ("enable password <removed>", LocalCredential("enable password", "enable", "0"), False),
         (
             "username netops privilege 15 secret 5 <removed>",
@@ -811,7 +816,6 @@ def test_ios_tacacs_servers_from_every_form_without_duplicates() -> None:
          server name TAC-A
          server-private 192.0.2.14 key 7 <removed>
          server 192.0.2.11
-         ip tacacs source-interface Loopback0
     """)
 
     tacacs = tacacs_config(config, IOS)
@@ -924,10 +928,11 @@ def test_ios_numbered_standard_acl_reads_wildcard_host_bare_address_and_any() ->
 def test_ios_numbered_extended_acl_reads_the_source_after_the_protocol() -> None:
     vty = vty_config(cfg(IOS_VTY), IOS)
 
+    permit = "access-list 120 permit tcp 192.0.2.0 0.0.0.255 any eq 22"
     assert vty.acls["120"] == [
-        AclEntry("permit", net("192.0.2.0/24"), "access-list 120 permit tcp 192.0.2.0 0.0.0.255 any eq 22"),
+        AclEntry("permit", net("192.0.2.0/24"), permit),
         AclEntry("deny", None, "access-list 120 deny   ip any any log"),
-    ]  # fmt: skip
+    ]
 
 
 def test_ios_named_acls_with_and_without_sequence_numbers() -> None:
@@ -1236,7 +1241,9 @@ def test_probes_none_configured_is_empty(platform: Platform) -> None:
 # ---------------------------------------------------------------- DNS and loopback
 
 
-@pytest.mark.parametrize("domain", ["ip domain-name lab.example.net", "ip domain name lab.example.net"])
+@pytest.mark.parametrize(
+    "domain", ["ip domain-name lab.example.net", "ip domain name lab.example.net"]
+)
 def test_ios_name_config_reads_hostname_domain_and_loopback(domain: str) -> None:
     config = cfg(f"""\
         hostname nyc-gsr-01
