@@ -108,7 +108,7 @@ def test_interfaces(
     for name in in_service:
         state = _find(interfaces_state, name)
         if state is None:
-            verdict.fail(f"{name}: no such interface on the router")
+            verdict.fail(f"{name}: no such interface on the router", subject=name)
             continue
         problems = []
         if not state.up_up:
@@ -121,9 +121,9 @@ def test_interfaces(
             if value > limit:
                 problems.append(f"{value} {counter} (maximum {limit})")
         if problems:
-            verdict.fail(f"{name}: " + "; ".join(problems))
+            verdict.fail(f"{name}: " + "; ".join(problems), subject=name)
         else:
-            verdict.ok(f"{name} up/up, no errors over threshold")
+            verdict.ok(f"{name} up/up, no errors over threshold", subject=name)
     if policy.unused == "shutdown":
         for state in interfaces_state:
             if interface_key(state.name) not in keys and not state.admin_down:
@@ -152,11 +152,15 @@ def test_interface_descriptions(
         )
         row = next((d for d in descriptions if same_interface(d.interface, port.interface)), None)
         if row is None:
-            verdict.fail(f"{port.interface} (order {port.order}): no such interface on the router")
+            verdict.fail(
+                f"{port.interface} (order {port.order}): no such interface on the router",
+                subject=port.interface,
+            )
             continue
         verdict.expect(
             row.description.strip() == expected,
             ok=f"{port.interface}: {expected!r}",
             fail=f"{port.interface} (order {port.order}): description "
             f"{row.description.strip() or '(none)'!r}, expected {expected!r}",
+            subject=port.interface,
         )

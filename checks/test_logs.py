@@ -41,12 +41,16 @@ def test_logs(device: Device, logs: LogFacts, verdict: Verdict) -> None:
         when = message.when.isoformat(sep=" ") if message.when else "(no time)"
         severe = message.severity is not None and message.severity <= policy.max_severity
         crash = bool(_ALWAYS.search(line))
-        flap = re.search(r"UPDOWN|CHANGED", message.mnemonic) is not None and any(
-            re.search(rf"\b{re.escape(p)}\b.*\bdown\b", message.text, re.I) for p in ports
-        )
-        if severe or crash or flap:
+        flapped = [
+            p
+            for p in ports
+            if re.search(r"UPDOWN|CHANGED", message.mnemonic)
+            and re.search(rf"\b{re.escape(p)}\b.*\bdown\b", message.text, re.I)
+        ]
+        if severe or crash or flapped:
             why = "severity" if severe else "crash" if crash else "ordered port down"
-            verdict.fail(f"{when} {line} ({why})")
+            subject = flapped[0] if flapped else None
+            verdict.fail(f"{when} {line} ({why})", subject=subject)
     if not verdict.failures:
         verdict.ok(
             f"{examined} messages in the last {policy.window_hours} h before "

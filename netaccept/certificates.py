@@ -27,7 +27,8 @@ from netaccept import __version__
 from netaccept.capture import DeviceCapture
 from netaccept.catalogue import CATALOGUE, CHECKS
 from netaccept.evidence import iso, write_atomic
-from netaccept.inventory import Device, Inventory
+from netaccept.interfaces import same_interface
+from netaccept.inventory import Device, Inventory, PortOrder
 from netaccept.paths import project_dir
 from netaccept.verdicts import Overall, Status, overall
 
@@ -54,6 +55,7 @@ class EvidenceRef(_Model):
 class FindingOut(_Model):
     met: bool
     message: str
+    subject: str | None = None
 
 
 class CheckResult(_Model):
@@ -110,11 +112,46 @@ class DeviceOut(_Model):
     host_key: str | None
 
 
+class PortCheckOut(_Model):
+    """A check as it applies to one port: narrowed to the port for the port's own checks."""
+
+    id: str
+    line: int
+    schedule2: str
+    status: Status
+    message: str
+    scope: str  # "port" for the port's own checks, "device" for the device-level ones
+
+
+class AcceptanceOut(_Model):
+    """Where the port stands under section 1.4, from the ledger of earlier runs."""
+
+    attempt: int
+    delivered_on: str
+    deemed_accepted_on: str | None
+    remedies_available: bool
+    statement: str
+
+
 class PortOut(_Model):
+    """A port's certificate: the order, its verdict, its checks and its acceptance status."""
+
     order: str
     interface: str
     speed: str
     customer: str
+    verdict: Overall
+    checks: list[PortCheckOut]
+    acceptance: AcceptanceOut | None = None
+
+
+class ContractOut(_Model):
+    agreement: str
+    provider: str | None
+    customer: str | None
+    acceptance_days_new: int
+    acceptance_days_repair: int
+    attempts_before_remedies: int
 
 
 class RunOut(_Model):
@@ -133,6 +170,8 @@ class Certificate(_Model):
     """The certificate JSON document (`schema`: netaccept.certificate/1)."""
 
     schema_: str
+    certificate_id: str
+    contract: ContractOut
     device: DeviceOut
     run: RunOut
     ports: list[PortOut]
@@ -238,6 +277,8 @@ def build_certificate(
     summary = {s.value: statuses.count(s) for s in Status}
     return Certificate(
         schema_=SCHEMA,
+        certificate_id=f"{run.id}/{device.name}",
+        contract=ContractOut(**run.inventory.contract.model_dump()),
         device=DeviceOut(
             name=device.name,
             site=SiteOut(
@@ -269,7 +310,7 @@ def build_certificate(
             transport=run.transport,
             inventory=str(run.inventory.path),
         ),
-        ports=[PortOut(**p.model_dump()) for p in device.ports],
+        ports=[port_certificate(p, checks, bool(identity.errors)) for p in device.ports],
         verdict=verdict,
         summary=summary,
         scope="full" if not not_run else "partial",
@@ -278,6 +319,63 @@ def build_certificate(
         checks=checks,
         evidence=list(evidence.values()),
     )
+
+
+# The port's own checks (section 1.3: the port is an interface sold to a customer): these
+# are narrowed to the findings about the port's interface; every other check applies to the
+# port as it does to the device it is on.
+PORT_CHECKS = ("interfaces", "interface_descriptions")
+
+
+def port_certificate(port: PortOrder, checks: Sequence[CheckOut], unidentified: bool) -> PortOut:
+    """The certificate of one ordered port: device-level checks plus its own, narrowed."""
+    results: list[PortCheckOut] = []
+    for check in checks:
+        status, message, scope = check.status, check.message, "device"
+        if check.id in PORT_CHECKS:
+            scope = "port"
+            own = [
+                f for f in check.findings if f.subject and same_interface(f.subject, port.interface)
+            ]
+            if check.status in (Status.PASS, Status.FAIL):
+                if not own:
+                    status, message = Status.ERROR, f"{port.interface} was not examined"
+                elif any(not f.met for f in own):
+                    status = Status.FAIL
+                    message = "; ".join(f.message for f in own if not f.met)
+                else:
+                    status, message = Status.PASS, "; ".join(f.message for f in own)
+        results.append(
+            PortCheckOut(
+                id=check.id,
+                line=check.line,
+                schedule2=check.schedule2,
+                status=status,
+                message=message,
+                scope=scope,
+            )
+        )
+    verdict = overall([r.status for r in results])
+    if unidentified and verdict is Overall.PASS:
+        verdict = Overall.INCOMPLETE
+    return PortOut(
+        order=port.order,
+        interface=port.interface,
+        speed=port.speed,
+        customer=port.customer,
+        verdict=verdict,
+        checks=results,
+    )
+
+
+def with_acceptance(
+    certificate: Certificate, acceptance: Mapping[str, AcceptanceOut]
+) -> Certificate:
+    """The certificate with each port's acceptance status (attempt, dates) from the ledger."""
+    ports = [
+        p.model_copy(update={"acceptance": acceptance.get(p.order)}) for p in certificate.ports
+    ]
+    return certificate.model_copy(update={"ports": ports})
 
 
 def _not_run_reason(check_id: str) -> str:

@@ -10,6 +10,7 @@ Loading never shows a traceback for a bad file: every problem becomes an
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import ipaddress
 import os
@@ -17,7 +18,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -65,6 +66,8 @@ CheckId = Literal[
     "ftp_tftp_source", "console_login", "last_resort_password", "tacacs", "vty_acl",
     "ios_version", "flash", "rp_memory", "logs", "interface_descriptions",
 ]  # fmt: skip
+
+M = TypeVar("M", bound=BaseModel)
 
 _SECRET_KEYS = re.compile(r"(?i)^(password|passwd|secret|enable_secret|enable_password|key)$")
 
@@ -384,6 +387,17 @@ class Settings(_Model):
     workers: int = Field(32, ge=1, le=1024)
 
 
+class Contract(_Model):
+    """The agreement's terms that shape certificates; the contract redacted the numbers."""
+
+    agreement: Text = "Port Access Services Agreement"
+    provider: Text | None = None
+    customer: Text | None = None
+    acceptance_days_new: int = Field(5, ge=0, le=365)  # 1.4(c), initial connection
+    acceptance_days_repair: int = Field(2, ge=0, le=365)  # 1.4(c), repair or restoration
+    attempts_before_remedies: int = Field(2, ge=1, le=100)  # 1.4(b)
+
+
 class Lab(_Model):
     """Where the simulated lab finds its routers' recordings (relative to the inventory)."""
 
@@ -400,6 +414,7 @@ class Inventory:
     devices: tuple[Device, ...]
     settings: Settings
     lab: Lab
+    contract: Contract = Contract()
 
     def device(self, name: str) -> Device:
         for device in self.devices:
@@ -430,13 +445,7 @@ class Inventory:
                     for n in unknown
                 ]
             )
-        return Inventory(
-            self.path,
-            self.sites,
-            tuple(d for d in self.devices if d.name in names),
-            self.settings,
-            self.lab,
-        )
+        return dataclasses.replace(self, devices=tuple(d for d in self.devices if d.name in names))
 
     def with_endpoints(self, endpoints: Mapping[str, tuple[str, int]]) -> Inventory:
         """A copy with some devices' host and port replaced (the lab on free ports)."""
@@ -446,7 +455,7 @@ class Inventory:
             else d
             for d in self.devices
         )
-        return Inventory(self.path, self.sites, devices, self.settings, self.lab)
+        return dataclasses.replace(self, devices=devices)
 
 
 @dataclass(frozen=True)
@@ -471,7 +480,7 @@ class InventoryError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-_TOP_KEYS = ("defaults", "groups", "sites", "devices", "settings", "lab")
+_TOP_KEYS = ("defaults", "groups", "sites", "devices", "settings", "lab", "contract")
 _DEVICE_ONLY_KEYS = ("name", "host", "port", "site", "groups", "ports")
 
 # ---------------------------------------------------------------- YAML with line numbers
@@ -673,19 +682,17 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
             for err in exc.errors():
                 problems.append(problem(("sites", site_id, *err["loc"]), _pydantic_message(err)))
 
-    settings = Settings()
-    lab = Lab()
-    for key, model in (("settings", Settings), ("lab", Lab)):
+    def top(key: str, model: type[M]) -> M:
         try:
-            value = model.model_validate(data.get(key) or {})
+            return model.model_validate(data.get(key) or {})
         except ValidationError as exc:
             for err in exc.errors():
                 problems.append(problem((key, *err["loc"]), _pydantic_message(err)))
-            continue
-        if key == "settings":
-            settings = value  # type: ignore[assignment]
-        else:
-            lab = value  # type: ignore[assignment]
+            return model()
+
+    settings = top("settings", Settings)
+    lab = top("lab", Lab)
+    contract = top("contract", Contract)
 
     if not raw_devices and "devices" not in [p.field for p in problems]:
         problems.append(problem(("devices",), "no devices: list at least one under 'devices'"))
@@ -772,7 +779,7 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.field))
         raise InventoryError(problems)
-    return Inventory(file, sites, tuple(devices), settings, lab)
+    return Inventory(file, sites, tuple(devices), settings, lab, contract)
 
 
 def resolve_credentials(device: Device, *, interactive: bool | None = None) -> tuple[str, str, str]:

@@ -388,7 +388,10 @@ class AcceptanceRun:
                 device=state.device.name,
                 status=state.status,
                 message=state.message,
-                findings=[FindingOut(met=f.met, message=f.message) for f in state.verdict.findings],
+                findings=[
+                    FindingOut(met=f.met, message=f.message, subject=f.subject)
+                    for f in state.verdict.findings
+                ],
                 commands=state.commands,
                 duration_s=round(time.monotonic() - state.started, 4) if state.started else 0.0,
             )

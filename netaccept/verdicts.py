@@ -41,6 +41,7 @@ class Finding:
 
     met: bool
     message: str
+    subject: str | None = None  # the interface (or other object) the finding is about
 
 
 @dataclass
@@ -51,17 +52,17 @@ class Verdict:
     device: str
     findings: list[Finding] = field(default_factory=list)
 
-    def ok(self, message: str) -> None:
-        """Record a finding that meets the contract."""
-        self.findings.append(Finding(True, message))
+    def ok(self, message: str, subject: str | None = None) -> None:
+        """Record a finding that meets the contract (about `subject`, e.g. an interface)."""
+        self.findings.append(Finding(True, message, subject))
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str, subject: str | None = None) -> None:
         """Record a finding that does not meet the contract."""
-        self.findings.append(Finding(False, message))
+        self.findings.append(Finding(False, message, subject))
 
-    def expect(self, condition: bool, ok: str, fail: str) -> bool:
+    def expect(self, condition: bool, ok: str, fail: str, subject: str | None = None) -> bool:
         """Record `ok` if `condition` holds, else `fail`; return `condition`."""
-        (self.ok if condition else self.fail)(ok if condition else fail)
+        (self.ok if condition else self.fail)(ok if condition else fail, subject)
         return condition
 
     @property
