@@ -414,7 +414,7 @@ class Inventory:
     devices: tuple[Device, ...]
     settings: Settings
     lab: Lab
-    contract: Contract = Contract()
+    contract: Contract = dataclasses.field(default_factory=Contract)
 
     def device(self, name: str) -> Device:
         for device in self.devices:
