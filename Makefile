@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test lint format clean browser
+
+# Headless Chromium renders the reports in the browser tests and `netaccept pdf`.
+CHROMIUM := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +20,12 @@ install: $(STAMP)
 demo: $(STAMP)  ## start the simulated lab, run the acceptance suite over SSH, write reports/
 	$(BIN)/netaccept demo
 
-test: $(STAMP)  ## the project's tests (CI runs exactly this)
+browser:  ## Debian's chromium for the browser tests and PDF (needs root or sudo)
+ifeq ($(CHROMIUM),)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+endif
+
+test: $(STAMP) browser  ## the project's tests (CI runs exactly this)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)  ## ruff (lint and format) and mypy

@@ -48,6 +48,7 @@ from netaccept.inventory import Device, Inventory, InventoryError, load_inventor
 from netaccept.parsing import ParseError, read
 from netaccept.transport import ReplayTransport, SshTransport, Transport
 from netaccept.verdicts import CheckFailed, Status, Undecidable, Verdict
+from netaccept.xmlcert import write_certificate_xml
 
 # Exit codes, shared by `netaccept run` and `pytest --netaccept-inventory`; 1-5 keep
 # pytest's meanings so that a CI job reads them the same either way.
@@ -430,6 +431,7 @@ class AcceptanceRun:
             results = [r for r in self.results if r.device == device.name]
             cert = build_certificate(info, device, self.identity(device), cap, results, evidence)
             write_device(self.run_dir, cert, {c: e.output for c, e in cap.evidence.items()})
+            write_certificate_xml(self.run_dir / cert.device.name, cert)
             self.certificates.append(cert)
         self.index = write_index(self.run_dir, info, self.certificates)
         if self.record:
