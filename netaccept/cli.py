@@ -9,6 +9,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 from rich.table import Table
@@ -17,6 +18,7 @@ from netaccept import __version__
 from netaccept.catalogue import CATALOGUE, CHECK_IDS, PLATFORMS
 from netaccept.certificates import REASONS
 from netaccept.inventory import Inventory, InventoryError, load_inventory
+from netaccept.ledger import DEFAULT_LEDGER
 from netaccept.paths import project_dir
 from netaccept.plugin import EXIT_INTERRUPTED, EXIT_PASS, EXIT_USAGE
 
@@ -73,6 +75,10 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         argv += ["--netaccept-endpoint", endpoint]
     if getattr(args, "dns_server", None):
         argv += ["--netaccept-dns-server", args.dns_server]
+    if getattr(args, "sign_key", None):
+        argv += ["--netaccept-sign-key", args.sign_key]
+    if getattr(args, "ledger", None):
+        argv += ["--netaccept-ledger", args.ledger]
     return [*argv, *extra]
 
 
@@ -213,6 +219,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             no_progress=args.no_progress,
             junitxml=None,
             dns_server=f"127.0.0.1:{running.dns_port}",
+            sign_key=args.sign_key,
+            ledger=args.ledger,
         )
         extra: list[str] = []
         for name, port in running.ports.items():
@@ -274,11 +282,151 @@ def cmd_checks(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
+# ---------------------------------------------------------------- keygen and verify
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    """Create the Ed25519 key pair that signs certificates; print only the fingerprint."""
+    from rich.markup import escape
+
+    from netaccept.signing import SigningError, generate_keypair
+
+    passphrase: bytes | None = None
+    if args.passphrase_env:
+        value = os.environ.get(args.passphrase_env, "")
+        if not value:
+            _err(f"{escape(args.passphrase_env)} is not set or empty; it must hold the passphrase")
+            return EXIT_USAGE
+        passphrase = value.encode("utf-8")
+    try:
+        key_fingerprint = generate_keypair(
+            Path(args.private), Path(args.public), passphrase=passphrase
+        )
+    except SigningError as exc:
+        _err(escape(str(exc)))
+        return EXIT_USAGE
+    except OSError as exc:
+        _err(escape(f"cannot write the key files: {exc.strerror} ({exc.filename})"))
+        return EXIT_USAGE
+    print(f"private key  {args.private}  (mode 0600; keep it secret, never commit or send it)")
+    print(f"public key   {args.public}  (give this file to whoever verifies certificates)")
+    print(f"fingerprint  {key_fingerprint}")
+    return EXIT_PASS
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check certificate.sig of a device or of every device of a run; exit 0 only if intact."""
+    from rich.markup import escape
+
+    from netaccept.plugin import EXIT_FAIL
+    from netaccept.signing import SigningError, verify
+
+    public_key = Path(args.public_key) if args.public_key else None
+    try:
+        report = verify(Path(args.path), public_key)
+    except SigningError as exc:
+        _err(escape(str(exc)))
+        return EXIT_USAGE
+    sys.stdout.write(report.render(verbose=args.verbose))
+    return EXIT_PASS if report.ok else EXIT_FAIL
+
+
+# ---------------------------------------------------------------- history
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Every recorded run, port by port, from the acceptance ledger."""
+    from rich import box
+    from rich.markup import escape
+    from rich.text import Text
+
+    from netaccept.ledger import Ledger, LedgerError
+
+    try:
+        with Ledger(Path(args.ledger), create=False) as ledger:
+            rows = ledger.history(order=args.order, device=args.device)
+    except LedgerError as exc:
+        _err(escape(str(exc)))
+        return EXIT_USAGE
+    if args.json:
+        import json
+
+        print(json.dumps([row.to_json() for row in rows], indent=2))
+        return EXIT_PASS
+    if args.order:
+        subject = f"order {args.order}"
+    elif args.device:
+        subject = f"device {args.device}"
+    else:
+        subject = "every run"
+    if not rows:
+        Console(stderr=True, highlight=False).print(
+            Text(f"No run is recorded for {subject} in {args.ledger}.")
+        )
+        return EXIT_PASS
+    table = Table(
+        title=Text(f"Acceptance history: {subject} ({args.ledger})"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
+    )
+    columns = ["started (UTC)", "run", "reason", "technician"]
+    columns += [] if args.device else ["device"]
+    columns += [] if args.order else ["order"]
+    columns += ["interface", "verdict", "attempt", "deemed accepted"]
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    styles = {"pass": "green", "fail": "bold red", "incomplete": "yellow"}
+    for row in rows:
+        if row.attempt is None:
+            attempt = Text("none" if row.order else "", style="dim")
+        else:
+            attempt = Text(str(row.attempt))
+            if row.cycle_reason != row.reason:
+                attempt.append(f" ({row.cycle_reason})")
+            if row.remedies_available:
+                attempt.append(" 1.4(b)", style="bold")
+        cells = {
+            "started (UTC)": Text(row.started.strftime("%Y-%m-%d %H:%M")),
+            "run": Text(row.run_id),
+            "reason": Text(row.reason),
+            "technician": Text(row.technician),
+            "device": Text(row.device),
+            "order": Text(row.order or "-"),
+            "interface": Text(row.interface or ""),
+            "verdict": Text(row.verdict, style=styles.get(row.verdict, "")),
+            "attempt": attempt,
+            "deemed accepted": Text(str(row.deemed_accepted_on or "")),
+        }
+        table.add_row(*(cells[column] for column in columns))
+    console = Console(highlight=False)
+    console.print(table)
+    console.print(
+        Text(
+            "attempt: counted within the port's cycle, whose reason is shown when it is not "
+            "the run's; 1.4(b): the customer's options of section 1.4(b) apply; none: the run "
+            "counts as no attempt (incomplete, or a retest of a port that already passed); "
+            "order -: the run tested no ordered port on that device.",
+            style="dim",
+        )
+    )
+    return EXIT_PASS
+
+
 # ---------------------------------------------------------------- parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 4, as documented (argparse's own 2 means 'interrupted' here)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="netaccept",
         description="Schedule 2 router acceptance tests over SSH, with acceptance certificates.",
         epilog=EXIT_CODES,
@@ -303,6 +451,15 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--technician", metavar="NAME", help="who runs the tests")
         p.add_argument("--record", metavar="DIR", help="also save every raw output as a recording")
         p.add_argument("--no-progress", action="store_true", help="no progress display")
+        p.add_argument(
+            "--sign-key",
+            metavar="FILE",
+            help="sign each certificate with this Ed25519 private key "
+            "(passphrase, if any, in NETACCEPT_SIGN_PASSPHRASE)",
+        )
+        p.add_argument(
+            "--ledger", metavar="FILE", help="the acceptance ledger (default: OUT/ledger.sqlite)"
+        )
 
     run = sub.add_parser(
         "run",
@@ -365,6 +522,57 @@ def _parser() -> argparse.ArgumentParser:
         help="the check reference (commands, expectations, pass/fail) as Markdown",
     )
     checks.set_defaults(func=cmd_checks)
+
+    keygen = sub.add_parser(
+        "keygen",
+        help="create the Ed25519 key pair that signs certificates",
+        description="Create an Ed25519 key pair: the private key (PEM, PKCS8, mode 0600) signs "
+        "certificates, the public key (PEM) verifies them. Existing files are never "
+        "overwritten. Prints the public key's fingerprint, never the key.",
+    )
+    keygen.add_argument("--private", required=True, metavar="FILE", help="private key to create")
+    keygen.add_argument("--public", required=True, metavar="FILE", help="public key to create")
+    keygen.add_argument(
+        "--passphrase-env",
+        metavar="VAR",
+        help="encrypt the private key with the passphrase in this environment variable",
+    )
+    keygen.set_defaults(func=cmd_keygen)
+
+    verify = sub.add_parser(
+        "verify",
+        help="verify signed certificates (a device, a certificate.json or a whole run)",
+        description="Check certificate.sig: recompute the signed payload from the files on "
+        "disk and name every file that changed, is missing or is not covered. Without "
+        "--public-key only integrity is checked, labelled UNVERIFIED-KEY.",
+        epilog="exit codes: 0 everything verifies, 1 something does not, "
+        "4 usage error (no such path, unusable key file)",
+    )
+    verify.add_argument(
+        "path", metavar="PATH", help="run directory, device directory or certificate.json"
+    )
+    verify.add_argument(
+        "--public-key",
+        metavar="FILE",
+        help="the signer's public key (PEM); required for authenticity",
+    )
+    verify.add_argument("--verbose", "-v", action="store_true", help="also list every file checked")
+    verify.set_defaults(func=cmd_verify)
+
+    history = sub.add_parser(
+        "history", help="the acceptance ledger: every recorded run, port by port"
+    )
+    history.add_argument(
+        "--ledger",
+        default=str(DEFAULT_LEDGER),
+        metavar="FILE",
+        help=f"the ledger written by `netaccept run` (default: {DEFAULT_LEDGER})",
+    )
+    which = history.add_mutually_exclusive_group()
+    which.add_argument("--order", metavar="ID", help="only this Port Service Order")
+    which.add_argument("--device", "-d", metavar="NAME", help="only this device")
+    history.add_argument("--json", action="store_true", help="as JSON")
+    history.set_defaults(func=cmd_history)
     return parser
 
 

@@ -353,6 +353,11 @@ class Ledger:
                     f"the ledger {self.path} stayed locked by another process for more than "
                     f"{BUSY_TIMEOUT_S:.0f} s ({exc}); retry when the other run has finished"
                 ) from exc
+            if "readonly" in str(exc):
+                raise LedgerError(
+                    f"cannot write the ledger {self.path} ({exc}): give --ledger a file you may "
+                    "write, with its directory (SQLite also writes -wal and -shm files there)"
+                ) from exc
             raise self._unusable(exc) from exc
         except sqlite3.DatabaseError as exc:
             raise self._unusable(exc) from exc
@@ -371,7 +376,8 @@ class Ledger:
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite may have rolled back already (disk full...)
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 

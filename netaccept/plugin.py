@@ -22,6 +22,7 @@ from netaccept.capture import DeviceCapture, ProgressCallback, capture
 from netaccept.catalogue import CHECK_IDS, CHECKS
 from netaccept.certificates import (
     REASONS,
+    AcceptanceOut,
     Certificate,
     CheckResult,
     FindingOut,
@@ -29,6 +30,7 @@ from netaccept.certificates import (
     RunInfo,
     build_certificate,
     new_run_id,
+    with_acceptance,
     write_device,
     write_evidence,
     write_index,
@@ -45,7 +47,9 @@ from netaccept.evidence import (
 )
 from netaccept.facts import FACTS, IDENTITY, NAME_CONFIG, Chassis, Fact, SoftwareFacts, Source
 from netaccept.inventory import Device, Inventory, InventoryError, load_inventory
+from netaccept.ledger import AcceptanceTerms, Ledger, PortRecord
 from netaccept.parsing import ParseError, read
+from netaccept.signing import sign_certificate
 from netaccept.transport import ReplayTransport, SshTransport, Transport
 from netaccept.verdicts import CheckFailed, Status, Undecidable, Verdict
 from netaccept.xmlcert import write_certificate_xml
@@ -125,6 +129,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--netaccept-no-progress", action="store_true", help="no progress display")
     group.addoption(
+        "--netaccept-sign-key",
+        metavar="FILE",
+        help="sign each certificate with this Ed25519 private key "
+        "(passphrase, if any, in NETACCEPT_SIGN_PASSPHRASE)",
+    )
+    group.addoption(
+        "--netaccept-ledger",
+        metavar="FILE",
+        help="the acceptance ledger (default: <reports>/ledger.sqlite)",
+    )
+    group.addoption(
         "--netaccept-quiet",
         action="store_true",
         help="no pytest progress letters (netaccept run shows its own summary)",
@@ -166,6 +181,8 @@ class AcceptanceRun:
         self.started = utc_now()
         self.run_id = new_run_id(self.started)
         self.out = Path(opt.netaccept_out)
+        self.ledger_path = Path(opt.netaccept_ledger or self.out / "ledger.sqlite")
+        self.sign_key = Path(opt.netaccept_sign_key) if opt.netaccept_sign_key else None
         self.run_dir = self.out / self.run_id
         self.captures: dict[str, DeviceCapture] = {}
         self.plan_errors: dict[tuple[str, str], str] = {}
@@ -425,13 +442,26 @@ class AcceptanceRun:
             inventory=self.inventory,
         )
         self.run_dir.mkdir(parents=True, exist_ok=False)
+        built = []
         for device in devices:
             cap = self.captures[device.name]
             evidence = write_evidence(self.run_dir / device.name, cap)
             results = [r for r in self.results if r.device == device.name]
-            cert = build_certificate(info, device, self.identity(device), cap, results, evidence)
+            built.append(
+                build_certificate(info, device, self.identity(device), cap, results, evidence)
+            )
+        acceptance = self.record_in_ledger(info, built)
+        for cert in built:
+            cert = with_acceptance(cert, acceptance)
+            cap = self.captures[cert.device.name]
+            device_dir = self.run_dir / cert.device.name
             write_device(self.run_dir, cert, {c: e.output for c, e in cap.evidence.items()})
-            write_certificate_xml(self.run_dir / cert.device.name, cert)
+            write_certificate_xml(device_dir, cert)
+            if self.sign_key is not None:
+                passphrase = os.environ.get("NETACCEPT_SIGN_PASSPHRASE")
+                sign_certificate(
+                    device_dir, self.sign_key, passphrase.encode() if passphrase else None
+                )
             self.certificates.append(cert)
         self.index = write_index(self.run_dir, info, self.certificates)
         if self.record:
@@ -442,6 +472,45 @@ class AcceptanceRun:
                         self.record, device.name, device.platform, list(cap.evidence.values())
                     )
         self.exit_code = exit_code_for(self.results)
+
+    def record_in_ledger(
+        self, info: RunInfo, certificates: list[Certificate]
+    ) -> dict[str, AcceptanceOut]:
+        """Record the run's port verdicts; each port's attempt and dates (section 1.4).
+
+        A replay decides again from old outputs: it is no new attempt, so it is not recorded.
+        """
+        if self.replay is not None:
+            return {}
+        terms = self.inventory.contract
+        ports = [
+            PortRecord(p.order, c.device.name, p.interface, p.speed, p.customer, p.verdict.value)
+            for c in certificates
+            for p in c.ports
+        ]
+        with Ledger(self.ledger_path) as ledger:
+            statements = ledger.record_run(
+                info.id, info.started, info.finished, info.reason, info.technician,
+                [(c.device.name, c.device.site.id, c.verdict.value) for c in certificates],
+                ports,
+                AcceptanceTerms(
+                    terms.acceptance_days_new,
+                    terms.acceptance_days_repair,
+                    terms.attempts_before_remedies,
+                ),
+            )  # fmt: skip
+        return {
+            order: AcceptanceOut(
+                attempt=a.attempt,
+                delivered_on=a.delivered_on.isoformat(),
+                deemed_accepted_on=a.deemed_accepted_on.isoformat()
+                if a.deemed_accepted_on
+                else None,
+                remedies_available=a.remedies_available,
+                statement=a.statement,
+            )
+            for order, a in statements.items()
+        }
 
 
 def exit_code_for(results: list[CheckResult]) -> int:
@@ -485,6 +554,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             f"unknown check id(s): {', '.join(unknown)}; valid ids: {', '.join(CHECK_IDS)}"
         )
+    key = config.option.netaccept_sign_key
+    if key and not Path(key).is_file():
+        raise pytest.UsageError(f"--netaccept-sign-key: no private key file {key}")
     if config.option.netaccept_replay and not Path(config.option.netaccept_replay).is_dir():
         raise pytest.UsageError(
             f"--netaccept-replay: no directory {config.option.netaccept_replay}"

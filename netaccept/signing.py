@@ -12,8 +12,9 @@ A signed device directory holds, next to `certificate.json`, a `certificate.sig`
 The signature is over `canonical_json({"certificate": <certificate.json parsed>,
 "manifest": <manifest>})`. The manifest maps each covered file, relative to the device
 directory, to the SHA-256 of its bytes. It covers every evidence file the certificate
-lists (in `evidence` and in each check's `evidence`), `certificate.html` and
-`certificate.xml` when present (the copies people read), and `certificate.json` itself
+lists (in `evidence` and in each check's `evidence`), `certificate.html`,
+`certificate.xml` and `certificate.pdf` when present (the copies people and other systems
+read; one that appears after signing is reported), and `certificate.json` itself
 as bytes, so that even a change that leaves the parsed JSON equal (whitespace, say) is
 detected. `signed_at` is informational: it is not covered by the signature.
 
@@ -53,8 +54,10 @@ CERTIFICATE_SCHEMA = "netaccept.certificate/1"
 ALGORITHM = "ed25519"
 CERTIFICATE_JSON = "certificate.json"
 CERTIFICATE_SIG = "certificate.sig"
-COPIES = ("certificate.html", "certificate.xml")
-"""Renderings of the certificate for people and other systems, covered when present."""
+COPIES = ("certificate.html", "certificate.xml", "certificate.pdf")
+"""Renderings of the certificate for people and other systems, covered when present.
+
+A copy written after signing is reported as not covered: sign last."""
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _FINGERPRINT = re.compile(r"ed25519:SHA256:[A-Za-z0-9+/]{43}")
@@ -79,7 +82,8 @@ def canonical_json(data: Any) -> bytes:
     booleans and null are therefore written one way only; floats use Python's shortest
     round-trip representation (certificates carry none today). NaN and infinities are
     refused (`ValueError`), as is text that cannot be encoded as UTF-8 (a lone surrogate).
-    Two JSON documents that parse to equal values have equal canonical bytes.
+    Two JSON texts that differ only in key order, whitespace or `\\u` escapes have equal
+    canonical bytes. (This is not RFC 8785: it is what `json.dumps` does, pinned down.)
     """
     text = json.dumps(
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -572,10 +576,18 @@ def verify(path: Path, public_key_path: Path | None = None) -> VerifyReport:
     path = Path(path)
     public_key = load_public_key(public_key_path) if public_key_path is not None else None
     key = fingerprint(public_key) if public_key is not None else None
-    directories, in_run, notes = _targets(path)
+    try:
+        directories, in_run, notes = _targets(path)
+    except OSError as exc:
+        raise SigningError(f"{path}: cannot be read: {exc.strerror}") from None
     report = VerifyReport(target=path, key=key, notes=notes)
     for directory in directories:
-        device = _verify_device(directory, public_key, key, in_run)
+        try:
+            device = _verify_device(directory, public_key, key, in_run)
+        except OSError as exc:  # a directory that cannot be listed or stat'ed
+            device = DeviceVerification(name=directory.name, directory=directory)
+            where = Path(exc.filename).name if exc.filename else directory.name
+            device.problems.append(f"{device.name}: {where}: cannot be read: {exc.strerror}")
         report.devices.append(device)
         report.problems.extend(device.problems)
         report.checked.extend(device.checked)
@@ -878,6 +890,13 @@ class _DeviceCheck:
                 CERTIFICATE_SIG,
                 f"manifest entry for {file} was altered after signing: expected sha256 "
                 f"{actual} (the signed file, as on disk), found {sha}",
+            )
+        elif sources == ["signed manifest"] and self.result.signature == "unchecked":
+            self.problem(
+                file,
+                f"does not match certificate.sig's manifest: expected sha256 {sha} "
+                f"({' and '.join(sources)}), found {actual} (the file or certificate.sig was "
+                "altered; without the public key it cannot be told which)",
             )
         elif "signed manifest" in sources:
             extra = (

@@ -637,3 +637,21 @@ def test_a_missing_ledger_is_created_only_when_asked(tmp_path: Path) -> None:
     assert path.is_file()
     with pytest.raises(LedgerError, match="is a directory"):
         Ledger(tmp_path)
+
+
+def test_a_ledger_locked_too_long_gives_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ledger.sqlite"
+    Ledger(path).close()
+    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_S", 0.2)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        with Ledger(path) as book:
+            other.execute("BEGIN IMMEDIATE")  # another process is writing, and does not finish
+            with pytest.raises(LedgerError, match=r"stayed locked by another process .* retry"):
+                Runs(book).one("initial", "fail")
+            other.execute("ROLLBACK")
+            assert Runs(book).one("initial", "fail").attempt == 1
+    finally:
+        other.close()

@@ -422,9 +422,12 @@ CERTIFICATE_SPOTS: dict[str, tuple[str, tuple[int, ...]]] = {
     "check message": ('\n      "message": "neighbour 192.0.2.4 (AS 64500) is Idle', (29, 50)),
     "finding message": ('{\n          "met": false,\n          "message": "neigh', (52,)),
     "certificate verdict": ('\n  "verdict": "fail"', (15, 18)),
-    "check status": ('"status": "fail"', (11, 14)),
+    "check status": ('\n      "status": "fail"', (18, 21)),
     "finding met": ('"met": false', (7, 11)),
-    "evidence hash": ('"sha256": "', (11, 40)),
+    "evidence hash": (
+        f'"sha256": "{hashlib.sha256(OUTPUTS["show version"].encode()).hexdigest()}"',
+        (11, 40, 74),
+    ),
     "evidence file name": ('"file": "evidence/01', (10, 19)),
     "chassis serial": ("SAD08250C1M", (0, 10)),
     "summary count": ('"pass": 1', (8,)),
@@ -462,7 +465,7 @@ def test_a_flipped_byte_in_certificate_json_is_named(
 def test_the_spots_are_where_they_claim(device: Path) -> None:
     text = (device / "certificate.json").read_bytes()
     for spot, (needle, positions) in CERTIFICATE_SPOTS.items():
-        if spot != "first and last byte":
+        if spot in ("check message", "finding message", "certificate verdict", "check status"):
             assert text.count(needle.encode()) == 1, spot
         assert all(0 <= p < len(needle.encode()) for p in positions), spot
     needle, positions = CERTIFICATE_SPOTS["check message"]
@@ -484,13 +487,16 @@ def test_a_valid_json_edit_of_a_check_message_breaks_the_signature(
     assert any("signature does not verify" in p for p in problems_naming(report, "certificate.sig"))
 
 
-def test_every_single_byte_of_certificate_json_is_covered(device: Path, keys: Keys) -> None:
+def test_flipped_bytes_all_across_certificate_json_are_named(device: Path, keys: Keys) -> None:
+    """Every whitespace byte (where a change could leave the parsed JSON equal) and every
+    third byte elsewhere, with a different bit each time: each flip fails, naming the file."""
     path = device / "certificate.json"
     original = path.read_bytes()
+    offsets = [i for i, byte in enumerate(original) if i % 3 == 0 or byte in b" \n"]
     missed = []
-    for offset in range(len(original)):
+    for offset in offsets:
         data = bytearray(original)
-        data[offset] ^= 0x01
+        data[offset] ^= (0x01, 0x02, 0x40, 0x80, 0x29)[offset % 5]  # 0x29: space <-> tab
         path.write_bytes(bytes(data))
         report = verify(device, keys.public)
         if report.ok or not problems_naming(report, "certificate.json"):
@@ -730,24 +736,31 @@ def test_extra_evidence_files_are_fine_and_noted(device: Path, keys: Keys) -> No
     assert any("evidence/99-extra.txt" in n for n in report.notes)
 
 
-def test_certificate_xml_is_covered_when_present_and_refused_when_added_later(
-    run_dir: Path, keys: Keys
+@pytest.mark.parametrize(
+    ("copy", "content"),
+    [
+        ("certificate.xml", b'<?xml version="1.0"?><certificate verdict="fail"/>\n'),
+        ("certificate.pdf", b"%PDF-1.7\n1 0 obj << /Verdict (fail) >> endobj\n%%EOF\n"),
+    ],
+)
+def test_other_copies_are_covered_when_present_and_refused_when_added_later(
+    run_dir: Path, keys: Keys, copy: str, content: bytes
 ) -> None:
     device_dir = build_device(run_dir, "nyc-gsr-01")
-    xml = device_dir / "certificate.xml"
-    xml.write_text('<?xml version="1.0"?><certificate verdict="fail"/>\n', encoding="utf-8")
+    path = device_dir / copy
+    path.write_bytes(content)
     sign_certificate(device_dir, keys.private)
     manifest = json.loads((device_dir / "certificate.sig").read_text(encoding="utf-8"))["manifest"]
-    assert "certificate.xml" in manifest
+    assert manifest[copy] == sha256_file(path)
     assert verify(device_dir, keys.public).ok
-    flip(xml, offset_of(xml, "fail"))
-    assert_fails_naming(verify(device_dir, keys.public), "certificate.xml")
-    xml.unlink()
-    assert_fails_naming(verify(device_dir, keys.public), "certificate.xml")
+    flip(path, offset_of(path, "fail"))
+    assert_fails_naming(verify(device_dir, keys.public), copy)
+    path.unlink()
+    assert_fails_naming(verify(device_dir, keys.public), copy)
     sign_certificate(device_dir, keys.private)  # re-signed without it
-    xml.write_text('<?xml version="1.0"?><certificate verdict="pass"/>\n', encoding="utf-8")
+    path.write_bytes(content.replace(b"fail", b"pass"))
     report = verify(device_dir, keys.public)
-    assert_fails_naming(report, "certificate.xml")
+    assert_fails_naming(report, copy)
     assert any("not covered by the signature" in p for p in report.problems)
 
 
