@@ -11,6 +11,7 @@ even a page that asked for a remote asset could not fetch it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -182,10 +183,8 @@ def run_chromium(
 
 
 def _kill_group(process: subprocess.Popen[str]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait()
 
 

@@ -20,7 +20,7 @@ from netaccept.certificates import REASONS
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.ledger import DEFAULT_LEDGER
 from netaccept.paths import project_dir
-from netaccept.plugin import EXIT_INTERRUPTED, EXIT_PASS, EXIT_USAGE
+from netaccept.plugin import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PASS, EXIT_USAGE
 
 EXIT_CODES = """exit codes:
   0  every selected check on every selected device passed
@@ -331,6 +331,44 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_PASS if report.ok else EXIT_FAIL
 
 
+# ---------------------------------------------------------------- pdf
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """Certificates (or a whole run) to PDF with headless Chromium."""
+    from netaccept.pdf import ChromiumError, ChromiumNotFound, render_pdfs
+
+    path = Path(args.path)
+    out = Path(args.out) if args.out else None
+    if out is not None and path.is_dir() and out.suffix.lower() == ".pdf":
+        _err(
+            "with a run directory, --out is the directory that receives <device>.pdf and index.pdf"
+        )
+        return EXIT_USAGE
+    try:
+        written = render_pdfs(path, out, paper=args.paper, chromium=args.chromium)
+    except (ChromiumNotFound, FileNotFoundError, ValueError) as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except ChromiumError as exc:
+        _err(str(exc))
+        return EXIT_INTERNAL
+    for pdf in written:
+        print(pdf)
+    late = [
+        p
+        for p in written
+        if p.name == "certificate.pdf" and (p.parent / "certificate.sig").is_file()
+    ]
+    if late:
+        _err(
+            f"{len(late)} certificate.pdf written after the certificate was signed: "
+            "`netaccept verify` reports such a copy as not covered by the signature "
+            "(print to another place with --out, or sign after printing)"
+        )
+    return EXIT_PASS
+
+
 # ---------------------------------------------------------------- history
 
 
@@ -558,6 +596,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--verbose", "-v", action="store_true", help="also list every file checked")
     verify.set_defaults(func=cmd_verify)
+
+    from netaccept.pdf import PAPERS
+
+    pdf = sub.add_parser(
+        "pdf",
+        help="print certificates (or a whole run) to PDF with headless Chromium",
+        description=(
+            "Print a certificate.html, or every certificate of a run directory and its index, "
+            "to PDF with headless Chromium, which never reaches the network. Without --out "
+            "each PDF is written beside its HTML (<device>/certificate.pdf, index.pdf)."
+        ),
+    )
+    pdf.add_argument(
+        "path", metavar="PATH", help="a certificate.html (or index.html), or a run directory"
+    )
+    pdf.add_argument("--paper", choices=PAPERS, default="A4", help="paper size (default: A4)")
+    pdf.add_argument(
+        "--out",
+        metavar="FILE",
+        help="the PDF to write for one HTML file; for a run directory, the directory that "
+        "receives <device>.pdf and index.pdf",
+    )
+    pdf.add_argument(
+        "--chromium",
+        metavar="PATH",
+        help="Chromium or Chrome to use (default: chromium, chromium-browser or google-chrome)",
+    )
+    pdf.set_defaults(func=cmd_pdf)
 
     history = sub.add_parser(
         "history", help="the acceptance ledger: every recorded run, port by port"

@@ -776,6 +776,18 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
                     message += _suggest(str(loc[-1]), list(Device.model_fields))
                 problems.append(problem(src, message, field))
 
+    seen_orders: dict[str, str] = {}
+    for device in devices:
+        for port in device.ports:
+            other = seen_orders.setdefault(port.order, device.name)
+            if other != device.name:
+                index = names.get(device.name, 0)
+                problems.append(
+                    problem(
+                        ("devices", index, "ports"),
+                        f"order {port.order} is already on {other}: an order id names one port",
+                    )
+                )
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.field))
         raise InventoryError(problems)

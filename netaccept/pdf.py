@@ -17,6 +17,7 @@ import contextlib
 import re
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -40,13 +41,16 @@ _MEDIABOX = re.compile(rb"/MediaBox\s*\[\s*[-\d.]+\s+[-\d.]+\s+([-\d.]+)\s+([-\d
 
 __all__ = [
     "PAPERS",
+    "PAPER_POINTS",
     "ChromiumError",
     "ChromiumNotFound",
     "Paper",
     "find_chromium",
+    "pdf_jobs",
     "pdf_page_count",
     "pdf_page_size",
     "render_pdf",
+    "render_pdfs",
     "screenshot",
 ]
 
@@ -81,7 +85,7 @@ def render_pdf(
                 "--no-pdf-header-footer",
                 "--run-all-compositor-stages-before-draw",
                 f"--print-to-pdf={partial}",
-            ],  # fmt: skip
+            ],
             chromium=executable,
             timeout=timeout,
         )
@@ -94,6 +98,54 @@ def render_pdf(
         raise ChromiumError(f"Chromium wrote something that is not a PDF for {html}")
     partial.replace(pdf)
     return pdf
+
+
+def pdf_jobs(path: Path, out: Path | None = None) -> list[tuple[Path, Path]]:
+    """The (HTML, PDF) pairs `render_pdfs` prints for `path`.
+
+    `path` is one HTML file (a certificate.html, an index.html): its PDF is `out`, or the same
+    name with .pdf beside it (certificate.pdf is the copy a signature covers when present).
+    Or `path` is a run directory (it has index.html): every `<device>/certificate.html` and
+    the index; without `out` each PDF is written beside its HTML (`<device>/certificate.pdf`,
+    `index.pdf`), with `out` (a directory) as `out/<device>.pdf` and `out/index.pdf`.
+    """
+    if path.is_file():
+        if path.suffix.lower() not in (".html", ".htm"):
+            raise ValueError(f"{path} is not an HTML file")
+        return [(path, out if out is not None else path.with_suffix(".pdf"))]
+    index = path / "index.html"
+    if not path.is_dir() or not index.is_file():
+        raise FileNotFoundError(
+            f"{path} is neither an HTML file nor a run directory (a directory with index.html)"
+        )
+    certificates = sorted(path.glob("*/certificate.html"))
+    if out is None:
+        return [(c, c.with_suffix(".pdf")) for c in certificates] + [(index, path / "index.pdf")]
+    return [(c, out / f"{c.parent.name}.pdf") for c in certificates] + [(index, out / "index.pdf")]
+
+
+def render_pdfs(
+    path: Path,
+    out: Path | None = None,
+    *,
+    paper: Paper = "A4",
+    chromium: str | None = None,
+    workers: int = 4,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> list[Path]:
+    """Print a certificate, or every certificate of a run and its index (see `pdf_jobs`).
+
+    Several Chromium processes print at once (each with its own throw-away profile).
+    Returns the PDFs written, in the order of `pdf_jobs`.
+    """
+    jobs = pdf_jobs(path, out)
+    executable = find_chromium(chromium)  # fail once, before starting anything
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [
+            pool.submit(render_pdf, html, pdf, chromium=executable, paper=paper, timeout=timeout)
+            for html, pdf in jobs
+        ]
+        return [f.result() for f in futures]
 
 
 def screenshot(
@@ -118,7 +170,7 @@ def screenshot(
             f"--window-size={width},{height}",
             "--force-device-scale-factor=1",
             f"--screenshot={png}",
-        ],  # fmt: skip
+        ],
         chromium=chromium,
         timeout=timeout,
     )

@@ -216,6 +216,6 @@ def test_pytest_directly_with_junitxml_carries_device_and_check(lab: Lab, tmp_pa
         ("nyc-gsr-03", check_id): ("fail", True) if check_id in failing else ("pass", False)
         for check_id in CHECK_IDS
     }
-    run_dirs = list((tmp_path / "reports").iterdir())
+    run_dirs = [p for p in (tmp_path / "reports").iterdir() if p.is_dir()]
     assert len(run_dirs) == 1
     assert json.loads((run_dirs[0] / "run.json").read_text())["verdict"] == "fail"

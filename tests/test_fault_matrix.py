@@ -59,17 +59,33 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
         address = {"cisco_ios": "192.0.2.1", "cisco_xr": "192.0.2.2"}[platform]
         records += zone_for({name: address}, str(device.dns.domain))
 
-    for fault in CATALOGUE:
+    for number, fault in enumerate(CATALOGUE, start=1):
         base = BASE[fault.platform]
         name = clone_name(fault)
         source = json.loads((LAB_RECORDINGS / f"{base}.json").read_text(encoding="utf-8"))
         source["device"] = name
-        source["outputs"] = fault.apply(source["outputs"])
+        outputs = fault.apply(source["outputs"])
+        # Order ids are unique across an inventory: each copy gets its own, everywhere.
+        ports = [
+            {**p, "order": f"{p['order']}-F{number:02d}"} for p in bases[base].get("ports", [])
+        ]
+        for port in bases[base].get("ports", []):
+            outputs = {
+                c: o.replace(port["order"], f"{port['order']}-F{number:02d}")
+                for c, o in outputs.items()
+            }
+        source["outputs"] = outputs
         (recordings / f"{name}.json").write_text(json.dumps(source), encoding="utf-8")
         base_device = inventory.device(base)
         assert base_device.dns is not None
         devices.append(
-            {**bases[base], "name": name, "port": 22, "dns": {"name": base_device.dns.fqdn(base)}}
+            {
+                **bases[base],
+                "name": name,
+                "port": 22,
+                "ports": ports,
+                "dns": {"name": base_device.dns.fqdn(base)},
+            }
         )
         specs.append(LabRouterSpec(name, fault.platform, recordings / f"{name}.json"))
         if fault.loopback and fault.ptr:
