@@ -8,6 +8,7 @@ captured once per device, concurrently (live SSH, or replay) -> facts parsed on 
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import time
@@ -46,7 +47,14 @@ from netaccept.evidence import (
     write_recording,
 )
 from netaccept.facts import FACTS, IDENTITY, NAME_CONFIG, Chassis, Fact, SoftwareFacts, Source
-from netaccept.inventory import Device, Inventory, InventoryError, load_inventory
+from netaccept.inventory import (
+    CredentialsMissing,
+    Device,
+    Inventory,
+    InventoryError,
+    load_inventory,
+    resolve_credentials,
+)
 from netaccept.ledger import AcceptanceTerms, Ledger, PortRecord
 from netaccept.parsing import ParseError, read
 from netaccept.signing import sign_certificate
@@ -247,6 +255,13 @@ class AcceptanceRun:
             return
         show = not self.config.option.netaccept_no_progress
         capman = self.config.pluginmanager.getplugin("capturemanager")
+        if isinstance(self.transport, SshTransport):
+            # Ask for missing credentials now, once per variable, before the sessions start
+            # in parallel; a device still without them fails at connect, naming the variable.
+            with _Terminal(capman, stdin=True):
+                for device, _commands in plan:
+                    with contextlib.suppress(CredentialsMissing):
+                        resolve_credentials(device)
         with _Terminal(capman):
             from netaccept.terminal import capture_progress
 
@@ -769,19 +784,28 @@ def _login() -> str:
 
 
 class _Terminal:
-    """Show output on the real terminal while pytest's global capture is active."""
+    """The real terminal (and with `stdin`, the keyboard) while pytest's capture is active."""
 
-    def __init__(self, capman: Any) -> None:
+    def __init__(self, capman: Any, *, stdin: bool = False) -> None:
         self._capman = capman
+        self._stdin = stdin
         self._ctx: Any = None
 
     def __enter__(self) -> None:
-        if self._capman is not None:
+        if self._capman is None:
+            return
+        if self._stdin:
+            self._capman.suspend_global_capture(in_=True)
+        else:
             self._ctx = self._capman.global_and_fixture_disabled()
             self._ctx.__enter__()
 
     def __exit__(self, *exc: object) -> None:
-        if self._ctx is not None:
+        if self._capman is None:
+            return
+        if self._stdin:
+            self._capman.resume_global_capture()
+        elif self._ctx is not None:
             self._ctx.__exit__(*exc)
 
 

@@ -127,15 +127,17 @@ def render_summary(
             not_passed,
         )
     console.print(table)
-    problems = [
-        (cert.device.name, check.id, check.status.value, check.message)
-        for cert in certificates
-        for check in cert.checks
-        if check.status.value in ("fail", "error")
-    ]
+    problems: list[tuple[str, str, str, str]] = []
     for cert in certificates:
-        for error in cert.identity_errors:
-            problems.append((cert.device.name, "identity", "error", error))
+        bad = [c for c in cert.checks if c.status.value in ("fail", "error")]
+        # An unreachable router fails every check for the one reason: say it once.
+        if len(bad) > 1 and len({c.message for c in bad}) == 1 and cert.identity_errors:
+            problems.append(
+                (cert.device.name, f"all {len(bad)} checks", bad[0].status.value, bad[0].message)
+            )
+            continue
+        problems += [(cert.device.name, c.id, c.status.value, c.message) for c in bad]
+        problems += [(cert.device.name, "identity", "error", e) for e in cert.identity_errors]
     if problems:
         console.print()
         for name, check_id, status, message in problems:
