@@ -1,0 +1,121 @@
+"""Nothing configured: no inventory value can make the harness send a non-read-only command.
+
+Every value that is interpolated into a command (addresses, interface names, image paths)
+is typed at inventory load. Property: for any value the inventory accepts, every command
+of every fact of both platforms passes the read-only allow-list; any value with a newline,
+`;`, `|` or another unexpected character is refused at load.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from netaccept.commands import ensure_read_only
+from netaccept.facts import FACTS
+from netaccept.inventory import Device
+
+SEPARATORS = ["\n", "\r", ";", "|", "!", "#", " ", "\t", "`", "$(", "\x00", "\x1b"]
+
+interface = st.from_regex(r"[A-Za-z][A-Za-z-]{0,20}[0-9]{1,3}(/[0-9]{1,3}){0,3}", fullmatch=True)
+address = st.ip_addresses(v=4).map(str)
+path = st.from_regex(
+    r"[a-z]{1,6}[0-9]?:[A-Za-z0-9._-]{1,20}(/[A-Za-z0-9._-]{1,20}){0,2}", fullmatch=True
+)
+anything = st.text(min_size=1, max_size=40)
+
+
+def device(**fields: Any) -> Device:
+    base: dict[str, Any] = {
+        "name": "r1",
+        "host": "127.0.0.1",
+        "platform": "cisco_ios",
+        "site": "A",
+        "software": {"version": "1", "image": "disk0:x.bin", "md5": "0" * 32},
+        "dns": {"servers": ["127.0.0.1"], "domain": "example.net"},
+    }
+    base.update(fields)
+    return Device.model_validate(base)
+
+
+def all_commands(dev: Device) -> list[str]:
+    return [c for fact in FACTS.values() for c in fact.commands(dev)]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    platform=st.sampled_from(["cisco_ios", "cisco_xr"]),
+    link=interface,
+    loopback=interface,
+    peer=address,
+    target=address,
+    image=path,
+)
+def test_every_command_built_from_accepted_values_is_read_only(
+    platform: str, link: str, loopback: str, peer: str, target: str, image: str
+) -> None:
+    try:
+        dev = device(
+            platform=platform,
+            loopback=loopback,
+            software={"version": "1", "image": image, "md5": "0" * 32},
+            intrapop={"links": [{"interface": link, "peer": "r2", "peer_address": peer}]},
+            connectivity={"targets": [{"address": target, "name": "t"}]},
+        )
+    except ValidationError:
+        return  # refused at load: nothing is ever sent
+    for command in all_commands(dev):
+        assert ensure_read_only(command) == command
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=anything, field=st.sampled_from(["loopback", "image", "link"]))
+def test_any_value_the_inventory_accepts_yields_read_only_commands(value: str, field: str) -> None:
+    fields: dict[str, Any] = {}
+    if field == "loopback":
+        fields["loopback"] = value
+    elif field == "image":
+        fields["software"] = {"version": "1", "image": value, "md5": "0" * 32}
+    else:
+        fields["intrapop"] = {
+            "links": [{"interface": value, "peer": "r2", "peer_address": "10.0.0.1"}]
+        }
+    try:
+        dev = device(**fields)
+    except ValidationError:
+        return
+    for command in all_commands(dev):
+        assert ensure_read_only(command) == command
+
+
+@pytest.mark.parametrize("separator", SEPARATORS)
+@pytest.mark.parametrize("field", ["loopback", "image", "link"])
+def test_separators_in_interpolated_values_are_refused_at_load(separator: str, field: str) -> None:
+    fields: dict[str, Any] = {}
+    if field == "loopback":
+        fields["loopback"] = f"Loopback0{separator}reload"
+    elif field == "image":
+        fields["software"] = {"version": "1", "image": f"disk0:x{separator}reload", "md5": "0" * 32}
+    else:
+        fields["intrapop"] = {
+            "links": [
+                {"interface": f"Gi0/1{separator}reload", "peer": "r2", "peer_address": "10.0.0.1"}
+            ]
+        }
+    with pytest.raises(ValidationError):
+        device(**fields)
+
+
+def test_accepted_values_do_reach_the_commands() -> None:
+    dev = device(
+        intrapop={"links": [{"interface": "Gi2/0", "peer": "r2", "peer_address": "10.0.0.2"}]},
+        connectivity={"targets": [{"address": "10.9.9.9", "name": "NOC"}]},
+    )
+    commands = all_commands(dev)
+    assert "ping 10.0.0.2 repeat 100 size 1500 source Gi2/0" in commands
+    assert "ping 10.9.9.9 repeat 5 size 100 source Loopback0" in commands
+    assert "verify /md5 disk0:x.bin" in commands
