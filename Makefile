@@ -39,3 +39,7 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+.PHONY: bench
+bench: $(STAMP)  ## the benchmark (bench/): netaccept run vs a raw SSH floor and the alternatives
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
