@@ -1,0 +1,74 @@
+"""Phase timings of one `netaccept run`, loaded into it with PYTEST_PLUGINS=bench.probe.
+
+Writes wall and CPU seconds per phase, and the peak RSS when each ends, to the file named
+by $NETACCEPT_BENCH_TIMINGS: collection (which includes capture), capture (every SSH
+session: netaccept captures in pytest_collection_finish), tests (facts parsed on demand
+and verdicts: the checks run as pytest tests), finish (certificates, evidence, ledger,
+index; it includes summary, which pytest runs inside its own sessionfinish) and summary
+(the console table). Its wrappers are the outermost. It only wraps pytest hooks: netaccept
+runs exactly as it does without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import time
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ENV = "NETACCEPT_BENCH_TIMINGS"
+_phases: dict[str, dict[str, float]] = {}
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(name: str) -> Generator[None, Any, Any]:
+    wall, cpu = time.perf_counter(), _cpu()
+    try:
+        return (yield)
+    finally:
+        phase = _phases.setdefault(name, {"wall": 0.0, "cpu": 0.0})
+        phase["wall"] += time.perf_counter() - wall
+        phase["cpu"] += _cpu() - cpu
+        # Peak RSS so far (MB) when the phase ends: which phase makes the process grow.
+        phase["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection(session: pytest.Session) -> Generator[None, Any, Any]:
+    return (yield from _timed("collection"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> Generator[None, Any, Any]:
+    # netaccept captures every device here, once the selected checks are known.
+    return (yield from _timed("capture"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> Generator[None, Any, Any]:
+    return (yield from _timed("tests"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> Generator[None, Any, Any]:
+    return (yield from _timed("finish"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any) -> Generator[None, Any, Any]:
+    return (yield from _timed("summary"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    target = os.environ.get(ENV)
+    if target:
+        Path(target).write_text(json.dumps(_phases), encoding="utf-8")
