@@ -1,12 +1,14 @@
 """The alternatives the harness is measured against, each run as its own process.
 
-    python -m bench.clients floor|nornir|naive --manifest FLEET.json [--limit N]
+    python -m bench.clients floor|nornir|naive|paramiko --manifest FLEET.json [--limit N]
 
 `floor`: a minimal asyncssh client, no polling at all (it awaits each read and stops at
 the prompt), every router at once: the physical limit of SSH round trips on this machine.
 `nornir`: what a Nornir task does with nornir_netmiko: netmiko with its defaults, 20 worker
 threads, `send_command(command, use_textfsm=True)` per command.
 `naive`: a plain script: netmiko with its defaults, one router after another.
+`paramiko`: paramiko alone (no netmiko), blocking reads, a thread per router as netmiko
+has (128 at once; $BENCH_PARAMIKO_WORKERS): the limit of any paramiko-based transport.
 
 Every client opens one session per router, enters privileged mode on IOS, turns paging
 off, runs the router's commands in order, and checks each output against the recording
@@ -206,12 +208,72 @@ def run_naive(targets: Sequence[Target]) -> dict[str, Outcome | dict[str, str]]:
     return {t.name: _guard(partial(_netmiko_one, t, use_textfsm=False)) for t in targets}
 
 
+# ---------------------------------------------------------------- raw paramiko
+
+
+def _paramiko_until(channel: Any, endings: tuple[bytes, ...], timeout: float = 60.0) -> bytes:
+    channel.settimeout(timeout)
+    data = b""
+    while not data.rstrip(b" ").endswith(endings):
+        chunk = channel.recv(65536)
+        if not chunk:
+            raise EOFError("the router closed the session")
+        data += chunk
+    return data
+
+
+def _paramiko_one(target: Target) -> dict[str, str]:
+    import socket
+
+    import paramiko
+
+    username, password, secret = credentials()
+    sock = socket.create_connection((HOST, target.port), timeout=20)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    try:
+        client.connect(
+            HOST, target.port, username, password, sock=sock, allow_agent=False, look_for_keys=False
+        )
+        channel = client.invoke_shell("vt100", 511, 1000)
+        banner = _paramiko_until(channel, (b">", b"#")).replace(b"\r", b"")
+        prompt = banner.split(b"\n")[-1].strip()
+        if prompt.endswith(b">"):
+            channel.sendall(b"enable\n")
+            _paramiko_until(channel, (b"Password:",))
+            channel.sendall(secret.encode() + b"\n")
+            prompt = prompt[:-1] + b"#"
+            _paramiko_until(channel, (b"\n" + prompt,))
+        for setting in (b"terminal length 0", b"terminal width 511"):
+            channel.sendall(setting + b"\n")
+            _paramiko_until(channel, (b"\n" + prompt,))
+        outputs: dict[str, str] = {}
+        for command in target.commands:
+            channel.sendall(command.encode() + b"\n")
+            text = _paramiko_until(channel, (b"\n" + prompt,)).decode("utf-8", "replace")
+            body = text.split("\n", 1)[1] if "\n" in text else ""
+            outputs[command] = body[: len(body) - len(prompt)]
+        channel.close()
+        return outputs
+    finally:
+        client.close()
+
+
+def run_paramiko(targets: Sequence[Target]) -> dict[str, Outcome | dict[str, str]]:
+    workers = int(os.environ.get("BENCH_PARAMIKO_WORKERS", "128"))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {t.name: pool.submit(_guard, partial(_paramiko_one, t)) for t in targets}
+        return {name: f.result() for name, f in futures.items()}
+
+
 # ---------------------------------------------------------------- main
 
 RUNNERS: dict[str, Callable[[Sequence[Target]], dict[str, Outcome | dict[str, str]]]] = {
     "floor": run_floor,
     "nornir": run_nornir,
     "naive": run_naive,
+    "paramiko": run_paramiko,
 }
 
 

@@ -374,9 +374,9 @@ def render(cells: Sequence[Cell], started: datetime, elapsed: float, args: Any) 
                 )
     phases = [
         "| latency | N | wall s | startup | collection | capture (SSH) | capture vs floor "
-        "| tests (parse + verdicts) | finish (certificates) | summary | parse+verdicts+render "
-        "| peak RSS MB after capture / at the end |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| lab CPU % of capture | tests (parse + verdicts) | finish (certificates) | summary "
+        "| parse+verdicts+render | peak RSS MB after capture / at the end |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for cell in cells:
         h, floor = cell.measures.get("harness"), cell.measures.get("floor")
@@ -387,7 +387,8 @@ def render(cells: Sequence[Cell], started: datetime, elapsed: float, args: Any) 
         vs = f"{p['capture'] / _sessions(floor):.2f}x" if floor else ""
         phases.append(
             f"| {cell.latency_ms} ms | {cell.size} | {h.wall:.2f} | {p['startup']:.2f} "
-            f"| {p['collection']:.2f} | {p['capture']:.2f} | {vs} | {p['tests']:.2f} "
+            f"| {p['collection']:.2f} | {p['capture']:.2f} | {vs} "
+            f"| {h.lab_cpu / p['capture']:.0%} | {p['tests']:.2f} "
             f"| {p['finish']:.2f} | {p['summary']:.2f} | {render_share:.0%} "
             f"| {_rss_after(h, 'capture'):.0f} / {h.rss_mb:.0f} |"
         )
@@ -539,6 +540,25 @@ def ladder(work: Path, args: argparse.Namespace) -> str:
                     f"{result.get('evidence', 0)} outputs |"
                 )
                 print(lines[-1], flush=True)
+            for client in ("paramiko", "floor"):  # the limits, for reference
+                argv = [sys.executable, "-m", "bench.clients", client]
+                argv += ["--manifest", str(fleet.manifest)]
+                log = directory / f"{client}.log"
+                m = _run(client, argv, _env(credentials), lab.pid, log, 200, args.max_wait)
+                result = _client_summary(log)
+                ok = m.code == 0 and result.get("failed") == 0
+                label = {
+                    "paramiko": "raw paramiko, no netmiko (reference)",
+                    "floor": "raw floor, asyncssh (reference)",
+                }[client]
+                workers_text = "128" if client == "paramiko" else "all"
+                lines.append(
+                    f"| {latency_ms} ms | {label} | {workers_text} "
+                    f"| {result.get('elapsed', 0):.2f} | {m.cpu:.2f} (process) | {m.lab_cpu:.2f} "
+                    f"| {m.other_cpu:.1f} | {'ok' if ok else '**FAILED**'}: "
+                    f"{result.get('commands', 0)} outputs |"
+                )
+                print(lines[-1], flush=True)
         if not args.keep:
             shutil.rmtree(directory, ignore_errors=True)
     return "\n".join([*lines, LADDER_END])
@@ -589,7 +609,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         loaded = [_cell_from(c) for c in saved["cells"]]
         args.argv = saved["argv"]
         text = render(loaded, datetime.fromisoformat(saved["started"]), saved["elapsed"], args)
-        write_results(text)
+        if args.write:
+            write_results(text)
         print(text)
         return 0
     started, clock = datetime.now(UTC), time.monotonic()
