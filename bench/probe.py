@@ -23,6 +23,10 @@ import pytest
 
 ENV = "NETACCEPT_BENCH_TIMINGS"
 _phases: dict[str, dict[str, float]] = {}
+# Wall-clock instants (time.time(), comparable with the parent's): this module loaded (the
+# interpreter, netaccept's CLI and pytest have started), configure begun and ended (the
+# netaccept plugin loads the inventory there), and unconfigure (after which only the exit).
+_marks: dict[str, float] = {"loaded": time.time()}
 
 
 def _cpu() -> float:
@@ -68,7 +72,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> Generator[None, Any, Any]:
     return (yield from _timed("summary"))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    _marks["configure"] = time.time()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _marks["configured"] = time.time()
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
+    _marks["unconfigure"] = time.time()
     target = os.environ.get(ENV)
     if target:
-        Path(target).write_text(json.dumps(_phases), encoding="utf-8")
+        Path(target).write_text(json.dumps({**_phases, "marks": _marks}), encoding="utf-8")

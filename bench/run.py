@@ -122,6 +122,7 @@ def _run(
 ) -> Measure:
     _wait_quiet(max_wait)
     lab0, busy0 = _proc_cpu(lab_pid), _machine_busy()
+    spawned = time.time()
     started = time.perf_counter()
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -140,9 +141,11 @@ def _run(
     cpu = usage.ru_utime + usage.ru_stime
     lab_cpu = _proc_cpu(lab_pid) - lab0
     other = max(0.0, _machine_busy() - busy0 - cpu - lab_cpu)
-    return Measure(
+    measure = Measure(
         client, wall, cpu, usage.ru_maxrss / 1024, lab_cpu, other, proc.returncode, routers
     )
+    measure.extra["spawned"], measure.extra["ended"] = spawned, spawned + wall
+    return measure
 
 
 def _env(credentials: LabCredentials, **extra: str) -> dict[str, str]:
@@ -311,20 +314,28 @@ def _rss_after(m: Measure, phase: str) -> float:
 
 def _phases(m: Measure) -> dict[str, float]:
     """Wall seconds per phase, none counted twice (the probe's phases nest)."""
-    raw = m.extra.get("phases", {})
+    raw = dict(m.extra.get("phases", {}))
+    marks = raw.pop("marks", {})
     wall = {k: float(v["wall"]) for k, v in raw.items()}
     collection, capture = wall.get("collection", 0.0), wall.get("capture", 0.0)
     finish, summary = wall.get("finish", 0.0), wall.get("summary", 0.0)
     tests = wall.get("tests", 0.0)
-    return {
-        # the interpreter, imports, loading the inventory, pytest's start and exit
-        "startup": m.wall - collection - tests - finish,
+    phases = {
         "collection": collection - capture,
         "capture": capture,
         "tests": tests,
         "finish": finish - summary,
         "summary": summary,
     }
+    if marks and "spawned" in m.extra:
+        # the interpreter, imports, the CLI's own inventory check, pytest's start
+        phases["start"] = marks["configure"] - m.extra["spawned"]
+        phases["configure"] = marks["configured"] - marks["configure"]  # loads the inventory
+        phases["exit"] = m.extra["ended"] - marks["unconfigure"]  # freeing it all
+    else:
+        phases["start"] = m.wall - collection - tests - finish
+        phases["configure"] = phases["exit"] = 0.0
+    return phases
 
 
 def render(cells: Sequence[Cell], started: datetime, elapsed: float, args: Any) -> str:
@@ -373,10 +384,11 @@ def render(cells: Sequence[Cell], started: datetime, elapsed: float, args: Any) 
                     f"| {m.wall / m.routers:.2f} s per router x {cell.size} |"
                 )
     phases = [
-        "| latency | N | wall s | startup | collection | capture (SSH) | capture vs floor "
-        "| lab CPU % of capture | tests (parse + verdicts) | finish (certificates) | summary "
-        "| parse+verdicts+render | peak RSS MB after capture / at the end |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| latency | N | wall s | start | configure | collection | capture (SSH) "
+        "| capture vs floor | lab CPU % of capture | tests (parse + verdicts) "
+        "| finish (certificates) | summary | exit | parse+verdicts+render "
+        "| peak RSS MB after capture / at the end |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for cell in cells:
         h, floor = cell.measures.get("harness"), cell.measures.get("floor")
@@ -386,10 +398,10 @@ def render(cells: Sequence[Cell], started: datetime, elapsed: float, args: Any) 
         render_share = (p["tests"] + p["finish"] + p["summary"]) / h.wall
         vs = f"{p['capture'] / _sessions(floor):.2f}x" if floor else ""
         phases.append(
-            f"| {cell.latency_ms} ms | {cell.size} | {h.wall:.2f} | {p['startup']:.2f} "
-            f"| {p['collection']:.2f} | {p['capture']:.2f} | {vs} "
+            f"| {cell.latency_ms} ms | {cell.size} | {h.wall:.2f} | {p['start']:.2f} "
+            f"| {p['configure']:.2f} | {p['collection']:.2f} | {p['capture']:.2f} | {vs} "
             f"| {h.lab_cpu / p['capture']:.0%} | {p['tests']:.2f} "
-            f"| {p['finish']:.2f} | {p['summary']:.2f} | {render_share:.0%} "
+            f"| {p['finish']:.2f} | {p['summary']:.2f} | {p['exit']:.2f} | {render_share:.0%} "
             f"| {_rss_after(h, 'capture'):.0f} / {h.rss_mb:.0f} |"
         )
     return "\n".join(
@@ -400,8 +412,9 @@ def render(cells: Sequence[Cell], started: datetime, elapsed: float, args: Any) 
             "",
             *rows,
             "",
-            "The harness's phases (wall seconds; `startup` is the interpreter, imports, "
-            "inventory and pytest start):",
+            "The harness's phases, wall seconds: `start` is the interpreter, the imports, the "
+            "CLI's inventory check and pytest's start; `configure` the netaccept plugin loading "
+            "the inventory; `exit` from pytest's end to the process's:",
             "",
             *phases,
             "",
