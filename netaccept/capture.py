@@ -34,6 +34,7 @@ class DeviceCapture:
     started: datetime
     finished: datetime | None = None
     host_key: str | None = None
+    host_key_check: str | None = None  # how the host key was verified (SSH), in words
     evidence: dict[str, Evidence] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     unavailable: str | None = None
@@ -71,6 +72,7 @@ def capture_device(
     try:
         session = transport.open(device)
         result.host_key = session.host_key
+        result.host_key_check = getattr(session, "host_key_check", None)
         for done, command in enumerate(runnable, start=1):
             try:
                 output = session.run(command)
@@ -90,6 +92,12 @@ def capture_device(
             notify(device.name, "done", len(runnable))
     except (DeviceUnavailable, CredentialsMissing) as exc:
         result.unavailable = str(exc)
+        notify(device.name, "failed", 0)
+    except Exception as exc:  # a transport bug must not take the other devices down with it
+        result.unavailable = (
+            f"{device.name} ({device.host}:{device.port}): internal error while capturing: "
+            f"{type(exc).__name__}: {exc}; please report it with this message"
+        )
         notify(device.name, "failed", 0)
     finally:
         if session is not None:

@@ -110,6 +110,7 @@ class DeviceOut(_Model):
     software_version: str | None
     image: str | None
     host_key: str | None
+    host_key_verification: str | None
 
 
 class PortCheckOut(_Model):
@@ -298,6 +299,7 @@ def build_certificate(
             software_version=identity.software_version,
             image=identity.image,
             host_key=capture.host_key if capture else None,
+            host_key_verification=capture.host_key_check if capture else None,
         ),
         run=RunOut(
             id=run.id,

@@ -7,6 +7,7 @@ import ipaddress
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -17,6 +18,7 @@ from rich.table import Table
 from netaccept import __version__
 from netaccept.catalogue import CATALOGUE, CHECK_IDS, PLATFORMS
 from netaccept.certificates import REASONS
+from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, HostKeyPolicy
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.ledger import DEFAULT_LEDGER
 from netaccept.paths import project_dir
@@ -79,6 +81,12 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         argv += ["--netaccept-sign-key", args.sign_key]
     if getattr(args, "ledger", None):
         argv += ["--netaccept-ledger", args.ledger]
+    if not getattr(args, "replay", None):
+        # Decided here, where standard input is still the user's terminal (or not).
+        policy = getattr(args, "host_key_policy", None) or HostKeyPolicy.default().value
+        argv += ["--netaccept-host-key-policy", policy]
+        if getattr(args, "known_hosts", None):
+            argv += ["--netaccept-known-hosts", args.known_hosts]
     return [*argv, *extra]
 
 
@@ -205,7 +213,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     os.environ["NETACCEPT_SECRET"] = credentials.secret
     from netaccept.labzone import lab_zone
 
-    with LabProcess(free, credentials, dns_records=lab_zone(inventory)) as running:  # type: ignore[arg-type]
+    with (
+        LabProcess(free, credentials, dns_records=lab_zone(inventory)) as running,  # type: ignore[arg-type]
+        tempfile.TemporaryDirectory(prefix="netaccept-demo-") as keys,
+    ):
+        # The lab's host keys are known (it made them): the demo verifies them strictly,
+        # as CI does, unless told otherwise.
+        known_hosts = args.known_hosts or str(running.write_known_hosts(Path(keys) / "known_hosts"))
         ns = argparse.Namespace(
             inventory=inventory_path,
             reason=args.reason,
@@ -221,6 +235,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             dns_server=f"127.0.0.1:{running.dns_port}",
             sign_key=args.sign_key,
             ledger=args.ledger,
+            host_key_policy=args.host_key_policy or HostKeyPolicy.STRICT.value,
+            known_hosts=known_hosts,
         )
         extra: list[str] = []
         for name, port in running.ports.items():
@@ -497,6 +513,19 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--ledger", metavar="FILE", help="the acceptance ledger (default: OUT/ledger.sqlite)"
+        )
+        p.add_argument(
+            "--host-key-policy",
+            choices=[policy.value for policy in HostKeyPolicy],
+            help="strict: only router host keys already in the known_hosts file (the default "
+            "without a terminal, e.g. CI); accept-new: record a new router's key on first use "
+            "and refuse a changed one (the default at a terminal); insecure: accept any key, "
+            "with a warning",
+        )
+        p.add_argument(
+            "--known-hosts",
+            metavar="FILE",
+            help=f"the routers' SSH host keys, OpenSSH format (default: {DEFAULT_KNOWN_HOSTS})",
         )
 
     run = sub.add_parser(

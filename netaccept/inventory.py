@@ -15,6 +15,9 @@ import difflib
 import ipaddress
 import os
 import re
+import string
+import types
+import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -295,6 +298,9 @@ class Logs(_Model):
     )
 
 
+_DESCRIPTION_FIELDS = ("order", "customer", "speed", "interface")
+
+
 class Descriptions(_Model):
     """`interface_descriptions` (line 20): the agreed description format of an ordered port."""
 
@@ -303,12 +309,24 @@ class Descriptions(_Model):
     @field_validator("format")
     @classmethod
     def _fields(cls, value: str) -> str:
+        # Only the four plain fields: `{order.x}` or `{order[0]}` would raise
+        # AttributeError or TypeError at format time, which pydantic does not catch.
+        wrong = ValueError(
+            f"{value!r}: use only {{order}}, {{customer}}, {{speed}} and {{interface}}"
+        )
+        try:
+            parts = list(string.Formatter().parse(value))
+        except ValueError:
+            raise wrong from None
+        for _text, name, spec, conversion in parts:
+            if name is None:
+                continue
+            if name not in _DESCRIPTION_FIELDS or conversion or "{" in (spec or ""):
+                raise wrong
         try:
             value.format(order="o", customer="c", speed="s", interface="i")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(
-                f"{value!r}: use only {{order}}, {{customer}}, {{speed}} and {{interface}}"
-            ) from exc
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+            raise wrong from None
         return value
 
 
@@ -488,36 +506,187 @@ _DEVICE_ONLY_KEYS = ("name", "host", "port", "site", "groups", "ports")
 Loc = tuple[str | int, ...]
 
 
+# An inventory is a handful of levels deep. libyaml's C composer recurses once per level and
+# overflows the C stack (a segmentation fault, not an exception) some 20,000 levels down:
+# a text that could nest that deep has its depth measured on the event stream (produced
+# without recursion) before it is composed. Aliases share nodes, so a few lines of anchors
+# can stand for billions of values ("billion laughs"): the walk in `_lines` counts them.
+_MAX_DEPTH = 64
+_MAX_VALUES = 200_000  # a 500-router inventory holds some 50,000
+_SAFE_TO_COMPOSE = 5_000  # levels libyaml composes without any risk to the stack
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _too_deep(line: int) -> _TooBig:
+    return _TooBig(line, f"nested more than {_MAX_DEPTH} levels deep; an inventory needs a few")
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth of `text`, computed without parsing it.
+
+    Flow collections need one bracket per level. A block collection nested in another is
+    indented further, except a sequence in a mapping (same column: hence the factor 2) and
+    the compact forms (`- - a`, `- a: b`, `? x`) whose indicators sit on the same line.
+    """
+    flow = text.count("[") + text.count("{")
+    block = 0
+    for line in text.splitlines():
+        body = line.lstrip(" ")
+        indicators = body.count("-") + body.count(":") + body.count("?")
+        block = max(block, 2 * (len(line) - len(body) + 1) + indicators)
+    return flow + block + 2
+
+
+def _check_depth(text: str) -> None:
+    """Raise _TooBig if `text` nests too deep to compose safely; free for ordinary files."""
+    if _depth_bound(text) <= _SAFE_TO_COMPOSE:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                raise _too_deep(event.start_mark.line + 1 if event.start_mark else 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _lines(node: yaml.Node, loc: Loc, out: dict[Loc, int], problems: list[str]) -> None:
-    out.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(
-                    f"{line}\t{_dotted(loc + (key,))}\tduplicate key (first at line {seen[key]})"
-                )
-            seen[key] = line
-            out[loc + (key,)] = line
-            _lines(value_node, loc + (key,), out, problems)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            out[loc + (index,)] = item.start_mark.line + 1
-            _lines(item, loc + (index,), out, problems)
+    """Map every location in the document to its line; note duplicate keys."""
+    visits = 0
+    stack: list[tuple[yaml.Node, Loc, int]] = [(node, loc, 0)]
+    while stack:
+        node, loc, depth = stack.pop()
+        line = node.start_mark.line + 1
+        visits += 1
+        if visits > _MAX_VALUES:
+            raise _TooBig(
+                line,
+                f"its aliases expand to more than {_MAX_VALUES:,} values; "
+                "repeat less through anchors (&) and aliases (*)",
+            )
+        if depth > _MAX_DEPTH:
+            raise _too_deep(line)
+        out.setdefault(loc, line)
+        children: list[tuple[yaml.Node, Loc, int]] = []
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                key_line = key_node.start_mark.line + 1
+                if key in seen and key != "<<":
+                    where = _dotted(loc + (key,))
+                    problems.append(
+                        f"{key_line}\t{where}\tduplicate key (first at line {seen[key]})"
+                    )
+                seen[key] = key_line
+                out[loc + (key,)] = key_line
+                children.append((value_node, loc + (key,), depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                out[loc + (index,)] = item.start_mark.line + 1
+                children.append((item, loc + (index,), depth + 1))
+        stack.extend(reversed(children))
 
 
-def _dotted(loc: Sequence[str | int]) -> str:
+def _parse(text: str, lines: dict[Loc, int], problems: list[str]) -> Any:
+    """Parse `text` once: map its lines (into `lines`), then construct its values."""
+    _check_depth(text)
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except RecursionError:  # the pure-Python composer, when libyaml is missing
+            raise _too_deep(1) from None
+        if node is None:
+            return None
+        _lines(node, (), lines, problems)  # before construction, which flattens merge keys
+        return _construct(loader, node)
+    finally:
+        loader.dispose()
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    """Python values from the composed `node` (merge keys applied, aliases shared)."""
+    try:
+        return loader.construct_document(node)
+    except (ValueError, TypeError, OverflowError) as exc:
+        # A scalar that resolves to a type it cannot be, e.g. the timestamp 2001-02-30.
+        bad = _bad_scalar(loader, node)
+        line = bad.start_mark.line + 1 if bad else node.start_mark.line + 1
+        value = f" {bad.value!r}" if bad else ""
+        raise _TooBig(line, f"not valid YAML: cannot read the value{value}: {exc}") from None
+
+
+def _bad_scalar(loader: Any, node: yaml.Node) -> yaml.ScalarNode | None:
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                loader.construct_object(current, deep=True)
+            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                return current
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(n for pair in current.value for n in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
+
+
+def _dotted(loc: Sequence[Any]) -> str:
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+            continue
+        # A key that is not a plain word is quoted, so that FILE:LINE: FIELD: stays readable.
+        name = part if isinstance(part, str) and _PLAIN_KEY.fullmatch(part) else repr(part)
+        name = name.replace(":", "\\x3a")
+        text += f".{name}" if text else name
     return text or "(top level)"
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
+
+
 def _suggest(word: str, choices: Iterator[str] | Sequence[str] | set[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """` (did you mean 'x'?)` for the valid choice nearest to a misspelt `word`, else ''."""
+    options = [c for c in choices if isinstance(c, str)]
+    # Typing slips first (a letter dropped, doubled, swapped or wrong): difflib's ratio
+    # misses them in short words ('iis' for 'isis').
+    scored = sorted((_edits(word.lower(), c.lower()), c) for c in options)
+    if scored and scored[0][0] <= max(1, min(len(word), len(scored[0][1])) // 3):
+        return f" (did you mean {scored[0][1]!r}?)"
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _edits(a: str, b: str) -> int:
+    """Letters inserted, deleted, replaced or swapped with a neighbour to turn `a` into `b`."""
+    if abs(len(a) - len(b)) > 3:
+        return 4
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _merge(
@@ -534,9 +703,10 @@ def _merge(
             base_origin[here] = layer_loc + (key,)
             _merge(base[key], base_origin, value, layer_loc + (key,), here)
         else:
+            if key in base:  # only a key set before can have origins to forget
+                for old in [k for k in base_origin if k[: len(here)] == here]:
+                    del base_origin[old]
             base[key] = _deep_copy(value)
-            for old in [k for k in base_origin if k[: len(here)] == here]:
-                del base_origin[old]
             _record(value, here, layer_loc + (key,), base_origin)
 
 
@@ -569,50 +739,120 @@ def _find_literal_secrets(value: Any, loc: Loc, found: list[Loc]) -> None:
             _find_literal_secrets(item, loc + (index,), found)
 
 
-def _pydantic_message(error: Mapping[str, Any]) -> str:
+def _fields_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """The field names valid where the unknown key at `loc` was found (`loc` ends with it)."""
+    annotation: Any = model
+    for part in loc[:-1]:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return []
+            annotation = field.annotation
+        elif typing.get_origin(annotation) in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`Bgp` for `Bgp | None` or `Annotated[Bgp, ...]`."""
+    while True:
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if typing.get_origin(annotation) in (types.UnionType, typing.Union) and len(args) == 1:
+            annotation = args[0]
+            continue
+        return annotation
+
+
+def _pydantic_message(error: Mapping[str, Any], model: type[BaseModel] | None = None) -> str:
     message = str(error["msg"])
     if error["type"] == "extra_forbidden":
-        return "unknown field"
+        loc = tuple(error["loc"])
+        choices = _fields_at(model, loc) if model is not None and loc else []
+        return "unknown field" + (_suggest(str(loc[-1]), choices) if choices else "")
     if error["type"] == "missing":
         return "required field is missing (set it on the device, its site or group, or defaults)"
     if error["type"] in ("literal_error", "enum") and "ctx" in error:
-        return f"{message} (got {error['input']!r})"
+        expected = re.findall(r"'([^']*)'", str(error["ctx"].get("expected", "")))
+        return f"{message} (got {error['input']!r})" + _suggest(str(error["input"]), expected)
     if error["type"] == "string_pattern_mismatch":
         return f"{error['input']!r} is not a valid value here"
     return message.removeprefix("Value error, ")
+
+
+def _yaml_line(exc: yaml.YAMLError, text: str) -> int:
+    for attr in ("problem_mark", "context_mark"):
+        mark = getattr(exc, attr, None)
+        if mark is not None:
+            return int(mark.line) + 1
+    position = getattr(exc, "position", None)  # a ReaderError: a character YAML forbids
+    if isinstance(position, int):
+        return text.count("\n", 0, position) + 1
+    return 1
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.reader.ReaderError):
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        return (
+            f"not valid YAML: the character {char!r} ({ord(char[:1] or ' '):#04x}) is not allowed"
+        )
+    reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    return f"not valid YAML: {reason}" + (f" ({context})" if context else "")
 
 
 def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     """Read, merge and validate an inventory file. Raises InventoryError, never a traceback."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        raw_bytes = file.read_bytes()
     except FileNotFoundError:
         raise InventoryError([Problem(file, None, "(file)", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InventoryError([Problem(file, None, "(file)", f"cannot read it: {exc}")]) from None
-
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InventoryError([Problem(file, None, "(file)", f"cannot read it: {reason}")]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise InventoryError([Problem(file, line, "(YAML)", f"not valid YAML: {reason}")]) from None
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        raise InventoryError(
+            [
+                Problem(
+                    file,
+                    line,
+                    "(file)",
+                    f"not UTF-8 text: byte {raw_bytes[exc.start]:#04x} at offset {exc.start}; "
+                    "save the inventory as UTF-8",
+                )
+            ]
+        ) from None
 
     lines: dict[Loc, int] = {}
     raw_problems: list[str] = []
-    if node is not None:
-        _lines(node, (), lines, raw_problems)
+    try:
+        data = _parse(text, lines, raw_problems)
+    except yaml.YAMLError as exc:
+        line = min(_yaml_line(exc, text), len(text.splitlines()) or 1)
+        raise InventoryError([Problem(file, line, "(YAML)", _yaml_reason(exc))]) from None
+    except _TooBig as exc:
+        raise InventoryError([Problem(file, exc.line, "(YAML)", exc.message)]) from None
     problems = [
         Problem(file, int(ln), fld, msg) for ln, fld, msg in (p.split("\t") for p in raw_problems)
     ]
 
-    def line_of(loc: Loc) -> int | None:
+    def line_of(loc: Loc) -> int:
         while loc and loc not in lines:
             loc = loc[:-1]
-        return lines.get(loc)
+        return lines.get(loc, 1)
 
     def problem(loc: Loc, message: str, field: str | None = None) -> Problem:
         return Problem(file, line_of(loc), field or _dotted(loc), message)
@@ -680,14 +920,17 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
             sites[str(site_id)] = Site.model_validate(raw_site)
         except ValidationError as exc:
             for err in exc.errors():
-                problems.append(problem(("sites", site_id, *err["loc"]), _pydantic_message(err)))
+                problems.append(
+                    problem(("sites", site_id, *err["loc"]), _pydantic_message(err, Site))
+                )
 
     def top(key: str, model: type[M]) -> M:
         try:
-            return model.model_validate(data.get(key) or {})
+            value = data.get(key)
+            return model.model_validate({} if value is None else value)
         except ValidationError as exc:
             for err in exc.errors():
-                problems.append(problem((key, *err["loc"]), _pydantic_message(err)))
+                problems.append(problem((key, *err["loc"]), _pydantic_message(err, model)))
             return model()
 
     settings = top("settings", Settings)
@@ -707,7 +950,9 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
             )
             continue
         label = f"devices[{index}]" + (
-            f" ({raw['name']})" if isinstance(raw.get("name"), str) else ""
+            f" ({raw['name']})"
+            if isinstance(raw.get("name"), str) and _PLAIN_KEY.fullmatch(raw["name"])
+            else ""
         )
         name = raw.get("name")
         if isinstance(name, str):
@@ -771,9 +1016,7 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
                     src = origin.get(probe)
                 src = src or dloc
                 field = f"{label} {_dotted(loc)}" if loc else label
-                message = _pydantic_message(err)
-                if err["type"] == "extra_forbidden" and loc:
-                    message += _suggest(str(loc[-1]), list(Device.model_fields))
+                message = _pydantic_message(err, Device)
                 problems.append(problem(src, message, field))
 
     seen_orders: dict[str, str] = {}

@@ -159,6 +159,7 @@ def check_loopback(host: str) -> None:
 
 FaultKind = Literal[
     "refuse",
+    "blackhole",
     "auth_fail",
     "no_banner",
     "disconnect_mid_output",
@@ -173,6 +174,7 @@ FaultKind = Literal[
 ]
 FAULT_KINDS: tuple[FaultKind, ...] = (
     "refuse",
+    "blackhole",
     "auth_fail",
     "no_banner",
     "disconnect_mid_output",
@@ -191,6 +193,7 @@ PromptChangeMode = Literal["hostname", "unprivileged"]
 _COMMAND_PARAMS = frozenset({"command", "nth"})
 _FAULT_PARAMS: dict[str, frozenset[str]] = {
     "refuse": frozenset(),
+    "blackhole": frozenset(),
     "auth_fail": frozenset(),
     "no_banner": frozenset(),
     "disconnect_mid_output": _COMMAND_PARAMS | {"after_bytes"},
@@ -218,6 +221,10 @@ class LabFault:
 
     - ``refuse``: nothing listens on the port (it is bound, never listened on, so the ready
       file reports it and a client gets ECONNREFUSED).
+    - ``blackhole``: connection attempts are never answered, as behind a firewall that drops
+      packets or with no route: the port listens with a backlog of one that the lab fills
+      itself and never accepts, so the kernel drops every further SYN and a client's
+      connect times out (on loopback, without sending anything anywhere else).
     - ``auth_fail``: every username/password is rejected.
     - ``no_banner``: TCP is accepted but no SSH banner is ever sent; the connection is held,
       silently, until the client gives up.
@@ -1154,6 +1161,16 @@ async def _serve_router(
         sock = _bind(router, host, listen=False)
         lab._sockets.append(sock)
         return int(sock.getsockname()[1])
+    if kind == "blackhole":
+        sock = _bind(router, host, listen=False)
+        sock.listen(0)
+        # Fill the accept queue (never accepted): from now on the kernel drops SYNs.
+        filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(sock.getsockname())
+        lab._sockets += [sock, filler]
+        return int(sock.getsockname()[1])
     if kind == "no_banner":
         loop = asyncio.get_running_loop()
         try:
@@ -1410,7 +1427,7 @@ class LabProcess:
         lines = []
         for router in self.routers:
             fault = router.fault
-            if fault is not None and fault.kind in ("refuse", "no_banner"):
+            if fault is not None and fault.kind in ("refuse", "blackhole", "no_banner"):
                 continue
             key = router.host_key_path or lab_key
             if fault is not None and fault.kind == "host_key_changed":

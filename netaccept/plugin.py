@@ -47,6 +47,7 @@ from netaccept.evidence import (
     write_recording,
 )
 from netaccept.facts import FACTS, IDENTITY, NAME_CONFIG, Chassis, Fact, SoftwareFacts, Source
+from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, HostKeyPolicy
 from netaccept.inventory import (
     CredentialsMissing,
     Device,
@@ -58,7 +59,7 @@ from netaccept.inventory import (
 from netaccept.ledger import AcceptanceTerms, Ledger, PortRecord
 from netaccept.parsing import ParseError, read
 from netaccept.signing import sign_certificate
-from netaccept.transport import ReplayTransport, SshTransport, Transport
+from netaccept.transport import HostKeySettings, ReplayTransport, SshTransport, Transport
 from netaccept.verdicts import CheckFailed, Status, Undecidable, Verdict
 from netaccept.xmlcert import write_certificate_xml
 
@@ -137,6 +138,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--netaccept-no-progress", action="store_true", help="no progress display")
     group.addoption(
+        "--netaccept-host-key-policy",
+        choices=[policy.value for policy in HostKeyPolicy],
+        help="strict: only host keys already in the known_hosts file (default without a "
+        "terminal, e.g. CI); accept-new: record a new router's key on first use, refuse a "
+        "changed one (default at a terminal); insecure: accept any key, with a warning",
+    )
+    group.addoption(
+        "--netaccept-known-hosts",
+        metavar="FILE",
+        help=f"the routers' SSH host keys, OpenSSH format (default: {DEFAULT_KNOWN_HOSTS})",
+    )
+    group.addoption(
         "--netaccept-sign-key",
         metavar="FILE",
         help="sign each certificate with this Ed25519 private key "
@@ -179,7 +192,15 @@ class AcceptanceRun:
         opt = config.option
         self.replay = Path(opt.netaccept_replay) if opt.netaccept_replay else None
         self.record = Path(opt.netaccept_record) if opt.netaccept_record else None
-        self.transport: Transport = ReplayTransport(self.replay) if self.replay else SshTransport()
+        self.host_keys = HostKeySettings(
+            HostKeyPolicy(opt.netaccept_host_key_policy)
+            if opt.netaccept_host_key_policy
+            else HostKeyPolicy.default(),
+            Path(opt.netaccept_known_hosts or DEFAULT_KNOWN_HOSTS).expanduser(),
+        )
+        self.transport: Transport = (
+            ReplayTransport(self.replay) if self.replay else SshTransport(self.host_keys)
+        )
         self.reason: str = opt.netaccept_reason
         self.technician = (
             opt.netaccept_technician or os.environ.get("NETACCEPT_TECHNICIAN") or _login()
@@ -255,6 +276,17 @@ class AcceptanceRun:
             return
         show = not self.config.option.netaccept_no_progress
         capman = self.config.pluginmanager.getplugin("capturemanager")
+        if isinstance(self.transport, SshTransport) and (
+            self.host_keys.policy is HostKeyPolicy.INSECURE
+        ):
+            with _Terminal(capman):
+                from rich.console import Console
+
+                Console(stderr=True, highlight=False).print(
+                    "[bold red]WARNING: --host-key-policy insecure: the routers' SSH host keys "
+                    "are NOT verified.[/] Anyone between this machine and a router can "
+                    "impersonate it and read the password. The certificates say so."
+                )
         if isinstance(self.transport, SshTransport):
             # Ask for missing credentials now, once per variable, before the sessions start
             # in parallel; a device still without them fails at connect, naming the variable.

@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import hashlib
+import random
 import re
 import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from netaccept.commands import ensure_read_only
 from netaccept.evidence import Recording, RecordingError, read_recording, recording_path
+from netaccept.hostkeys import (
+    DEFAULT_KNOWN_HOSTS,
+    HostKeyDecision,
+    HostKeyOutcome,
+    HostKeyPolicy,
+    HostKeyRefused,
+    KnownHostsPolicy,
+)
 from netaccept.inventory import Device, resolve_credentials
 
 
@@ -28,7 +39,15 @@ class TransportError(Exception):
 
 
 class DeviceUnavailable(TransportError):
-    """No session could be opened: every command of the device is undecidable."""
+    """No session could be opened: every command of the device is undecidable.
+
+    `transient` failures (refused, TCP or banner timeout, reset during the handshake) are
+    worth one more try; authentication, enable and host key failures never are.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class CommandFailed(TransportError):
@@ -43,6 +62,7 @@ class Session(Protocol):
     """An open conversation with one device."""
 
     host_key: str | None
+    host_key_check: str | None
 
     def run(self, command: str) -> str:
         """The raw output of `command` (without the echoed command and the prompt)."""
@@ -64,6 +84,7 @@ class Transport(Protocol):
 
 class ReplaySession:
     host_key: str | None = None
+    host_key_check: str | None = None
 
     def __init__(self, device: Device, recording: Recording, source: Path) -> None:
         self._device = device
@@ -123,8 +144,160 @@ def _fingerprint(key: Any) -> str:
     return f"{key.get_name()} SHA256:{base64.b64encode(digest).decode().rstrip('=')}"
 
 
+@dataclass(frozen=True)
+class HostKeySettings:
+    """How router host keys are verified (``--host-key-policy``, ``--known-hosts``)."""
+
+    policy: HostKeyPolicy = HostKeyPolicy.STRICT
+    known_hosts: Path = DEFAULT_KNOWN_HOSTS
+
+
+def _verification(decision: HostKeyDecision | None) -> str | None:
+    """How the host key was verified, in words for the certificate."""
+    if decision is None:
+        return None
+    if decision.outcome is HostKeyOutcome.RECORDED:
+        return (
+            f"unknown before this run; recorded on first use as line {decision.line} of "
+            f"{decision.known_hosts} (--host-key-policy accept-new)"
+        )
+    if not decision.verified:
+        return "NOT verified (--host-key-policy insecure)"
+    return (
+        f"matches line {decision.line} of {decision.known_hosts} "
+        f"(--host-key-policy {decision.policy.value})"
+    )
+
+
+# Characters no router prints in a command's output; NULs, or many of the others, mean noise.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def _not_text(output: str) -> str | None:
+    """Why `output` cannot be a router's answer (binary noise), or None."""
+    nul = output.count("\x00")
+    if nul:
+        return f"{nul} NUL characters"
+    control = len(_CONTROL.findall(output))
+    if control > max(8, len(output) // 100):
+        return f"{control} control characters in {len(output)}"
+    return None
+
+
+# How complete outputs of these commands end; an output without it was cut short. (Only
+# the configuration has a reliable last line on both platforms: `show version` goes on
+# after its configuration register on IOS-XR and on stacked switches.)
+_LAST_LINE = {"show running-config": re.compile(r"^end\s*$", re.M)}
+_TAIL = 200  # the end marker is in the last few lines
+
+
+def _truncated(command: str, output: str) -> str | None:
+    """What a complete output of `command` ends with, if this one lacks it."""
+    marker = _LAST_LINE.get(command)
+    if marker is None or not output.strip() or rejected(output):
+        return None
+    if marker.search(output[-_TAIL:]):
+        return None
+    return "'end'"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and what it was raised from or during (netmiko keeps paramiko's error there)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _tcp_error(device: Device, exc: OSError) -> DeviceUnavailable:
+    """Why the TCP connection failed, and what to do about it."""
+    where = f"{device.name} ({device.host}:{device.port})"
+    seconds = device.timeouts.connect
+    if isinstance(exc, socket.gaierror):
+        return DeviceUnavailable(
+            f"{where}: cannot resolve {device.host} ({_os_reason(exc)}): check the name in "
+            "the inventory, or use an address"
+        )
+    if isinstance(exc, ConnectionRefusedError) or exc.errno == errno.ECONNREFUSED:
+        return DeviceUnavailable(
+            f"{where}: connection refused: nothing accepts SSH on port {device.port}; check "
+            "that SSH is enabled on the router (crypto key, ip ssh / ssh server), the port, "
+            "and any ACL or firewall that sends resets",
+            transient=True,
+        )
+    if isinstance(exc, TimeoutError):
+        return DeviceUnavailable(
+            f"{where}: no TCP connection within {seconds:g} s (timeouts.connect): no route, "
+            "or a firewall or ACL drops the packets; check the address and the path, and "
+            "raise timeouts.connect on slow links",
+            transient=True,
+        )
+    return DeviceUnavailable(
+        f"{where}: no TCP connection ({_os_reason(exc)}); check the address, the routing and "
+        "any firewall in between",
+        transient=exc.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNRESET),
+    )
+
+
+def _connect_error(device: Device, exc: BaseException) -> DeviceUnavailable:
+    """What went wrong between TCP and a logged-in session, and what to do about it."""
+    from netmiko.exceptions import NetmikoAuthenticationException
+
+    where = f"{device.name} ({device.host}:{device.port})"
+    t = device.timeouts
+    refs = device.credentials
+    if isinstance(exc, HostKeyRefused):
+        return DeviceUnavailable(f"{where}: {exc.decision.message}")
+    chain = _causes(exc)
+    text = " ".join(str(e) for e in chain)
+    if isinstance(exc, NetmikoAuthenticationException):
+        if "Authentication timeout" in text:
+            return DeviceUnavailable(
+                f"{where}: no answer to the login within {t.auth:g} s (timeouts.auth): the "
+                "router's AAA servers (TACACS+, RADIUS) may be slow or unreachable; raise "
+                "timeouts.auth, or check them from the router; not retried (account lockouts)"
+            )
+        return DeviceUnavailable(
+            f"{where}: authentication failed; check the username and password in "
+            f"{refs.username_env} / {refs.password_env}; not retried, because repeated "
+            "failures can lock the account (TACACS+)"
+        )
+    if "Error reading SSH protocol banner" in text:
+        return DeviceUnavailable(
+            f"{where}: TCP connected but no SSH banner within {t.banner:g} s "
+            "(timeouts.banner): the router's SSH server is busy or stuck (all vty lines in "
+            "use?), or this port is not SSH; raise timeouts.banner for a slow router",
+            transient=True,
+        )
+    if any(isinstance(e, ConnectionResetError | EOFError) for e in chain) or (
+        "Connection reset" in text or "EOF during negotiation" in text
+    ):
+        return DeviceUnavailable(
+            f"{where}: the router closed the connection during the SSH handshake (vty lines "
+            "busy, or a vty access-class refusing this address?); run again",
+            transient=True,
+        )
+    if any(isinstance(e, TimeoutError) for e in chain):
+        return DeviceUnavailable(
+            f"{where}: the SSH handshake did not complete within {t.connect:g} s "
+            "(timeouts.connect): the router is overloaded or the path drops packets",
+            transient=True,
+        )
+    cause = chain[-1]
+    return DeviceUnavailable(
+        f"{where}: the SSH session could not be set up: {type(cause).__name__}: "
+        f"{_first_line(cause)}"
+    )
+
+
 class _Timeout(Exception):
     """The router printed nothing that ends the read before the deadline."""
+
+    def __init__(self, partial: str = "") -> None:
+        super().__init__("timed out")
+        self.partial = partial  # what was read before the deadline
 
 
 class _Closed(Exception):
@@ -165,30 +338,24 @@ class NetmikoSession:
         username: str,
         password: str,
         secret: str,
-        *,
-        key_policy: Any = None,
+        host_keys: HostKeySettings | None = None,
     ) -> None:
         from netmiko import ConnectHandler
-        from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
         self._device = device
         self._conn: Any = None
         self._channel: Any = None
+        self._broken = False  # hung or dead: closed without netmiko's polite logout
         self.host_key: str | None = None
-        where = f"{device.host}:{device.port}"
-        connect = device.timeouts.connect
+        self.host_key_check: str | None = None
+        where = f"{device.name} ({device.host}:{device.port})"
+        t = device.timeouts
         try:
-            sock = _tcp_connect(device.host, device.port, connect)
-        except TimeoutError:
-            raise DeviceUnavailable(
-                f"{device.name} ({where}): no SSH session within {connect:g} s (TCP connect "
-                "timed out); check the address, the port and any firewall in between"
-            ) from None
+            sock = _tcp_connect(device.host, device.port, t.connect)
         except OSError as exc:
-            raise DeviceUnavailable(
-                f"{device.name} ({where}): no SSH session ({_os_reason(exc)}); check the "
-                "address, the port and any firewall in between"
-            ) from None
+            raise _tcp_error(device, exc) from None
+        keys = host_keys or HostKeySettings()
+        policy = KnownHostsPolicy(keys.known_hosts, keys.policy, device.host, device.port)
         try:
             self._conn = ConnectHandler(
                 device_type=device.platform,
@@ -197,9 +364,9 @@ class NetmikoSession:
                 username=username,
                 password=password,
                 secret=secret,
-                conn_timeout=connect,
-                auth_timeout=connect,
-                banner_timeout=connect,
+                conn_timeout=t.connect,
+                banner_timeout=t.banner,
+                auth_timeout=t.auth,
                 allow_agent=False,
                 use_keys=False,
                 ssh_config_file=None,
@@ -207,31 +374,15 @@ class NetmikoSession:
                 sock=sock,
                 auto_connect=False,  # the session preparation below replaces netmiko's
             )
-            if key_policy is not None:
-                self._conn.key_policy = key_policy
+            # netmiko offers only paramiko's AutoAdd or Reject. The client loads no host keys
+            # of its own (system_host_keys and alt_host_keys are off), so paramiko asks this
+            # policy about every key: after key exchange, before the password is sent.
+            self._conn.key_policy = policy
             self._conn.establish_connection()
-        except NetmikoAuthenticationException:
-            self._abandon(sock)
-            raise DeviceUnavailable(
-                f"{device.name} ({where}): authentication failed; check the username and "
-                f"password in {device.credentials.username_env} / {device.credentials.password_env}"
-            ) from None
-        except NetmikoTimeoutException as exc:
-            self._abandon(sock)
-            raise DeviceUnavailable(
-                f"{device.name} ({where}): no SSH session within {connect:g} s "
-                f"({_first_line(exc)}); check the address, the port and any firewall in between"
-            ) from None
-        except (TimeoutError, OSError, EOFError, ValueError) as exc:
-            self._abandon(sock)
-            raise DeviceUnavailable(
-                f"{device.name} ({where}): connection failed: {_first_line(exc)}"
-            ) from None
         except Exception as exc:  # paramiko raises many types; none may escape as a crash
             self._abandon(sock)
-            raise DeviceUnavailable(
-                f"{device.name} ({where}): SSH error: {type(exc).__name__}: {_first_line(exc)}"
-            ) from None
+            raise _connect_error(device, exc) from None
+        self.host_key_check = _verification(policy.decision)
         self._channel = self._conn.remote_conn
         # Set by paramiko whenever data arrives or the channel closes (documented for
         # BufferedPipe.set_event); cleared when everything has been read.
@@ -239,23 +390,27 @@ class NetmikoSession:
         self._channel.in_buffer.set_event(self._ready)
         self.host_key = self._read_host_key()
         try:
-            prompt = self._prepare(time.monotonic() + connect)
+            prompt = self._prepare(time.monotonic() + t.connect)
         except _NotEnabled as exc:
             self.close()
             raise DeviceUnavailable(
-                f"{device.name} ({where}): could not enter privileged mode: {exc}; "
-                f"check the enable secret in {device.credentials.secret_env}"
+                f"{where}: could not enter privileged mode: {exc}; check the enable secret in "
+                f"{device.credentials.secret_env} (it defaults to the password); not retried"
             ) from None
         except _Timeout:
             self.close()
             raise DeviceUnavailable(
-                f"{device.name} ({where}): no CLI prompt within {connect:g} s after login "
-                "(timeouts.connect)"
+                f"{where}: logged in, but no CLI prompt within {t.connect:g} s "
+                "(timeouts.connect): the router's CLI is stuck or overloaded; run again, or "
+                "raise timeouts.connect for a slow router"
             ) from None
         except Exception as exc:  # closed by the router, or a channel error
             self.close()
             raise DeviceUnavailable(
-                f"{device.name} ({where}): the session ended during login: {_first_line(exc)}"
+                f"{where}: the router closed the session during login "
+                f"({_first_line(exc)}): a vty access-class, an exec timeout or AAA "
+                "authorization may refuse this user; run again",
+                transient=isinstance(exc, _Closed),
             ) from None
         self._prompt = prompt
         self._conn.base_prompt = prompt[:-1][: _BASE_PROMPT_LENGTH.get(device.platform, 31)]
@@ -289,7 +444,7 @@ class NetmikoSession:
                 raise _Closed("the router closed the session")
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise _Timeout
+                raise _Timeout(text)
             self._ready.wait(remaining)
 
     def _send(self, line: str, deadline: float) -> tuple[str, str]:
@@ -364,26 +519,75 @@ class NetmikoSession:
         try:
             self._conn.write_channel(self._conn.normalize_cmd(line))
             text = self._read(done, time.monotonic() + timeout)
-        except _Timeout:
-            raise SessionLost(
-                f"{command!r} did not finish within {timeout:g} s "
-                "(timeouts.command); the session was abandoned"
-            ) from None
-        except _Closed as exc:
-            raise SessionLost(f"session lost during {command!r}: {exc}") from None
-        except (OSError, EOFError) as exc:
-            raise SessionLost(f"session lost during {command!r}: {_first_line(exc)}") from None
+        except _Timeout as exc:
+            self._broken = True
+            raise SessionLost(self._timed_out(command, exc.partial)) from None
+        except (_Closed, OSError, EOFError):
+            self._broken = True
+            raise SessionLost(_dropped(command)) from None
         except Exception as exc:
+            self._broken = True
             raise SessionLost(
-                f"session failed during {command!r}: {type(exc).__name__}: {_first_line(exc)}"
+                f"the session failed during {command!r}: {type(exc).__name__}: "
+                f"{_first_line(exc)}; the remaining commands were not run; run again"
             ) from None
         if not text.rstrip(" ").endswith(ends[0]):
-            raise SessionLost(
-                f"the router left privileged mode during {command!r} (its prompt is now "
-                f"{ends[1].strip()!r}); the session was abandoned"
-            )
+            self._broken = True
+            raise SessionLost(_prompt_changed(self._prompt, ends[1].strip(), command))
         text = text[text.find(line) :]
-        return str(self._conn.strip_prompt(self._conn.strip_command(line, text)))
+        output = str(self._conn.strip_prompt(self._conn.strip_command(line, text)))
+        noise = _not_text(output)
+        if noise:
+            raise CommandFailed(
+                f"the output of {command!r} is not text ({noise}): line noise or a corrupted "
+                "session; it is not used; run again, and if it persists save it with --record "
+                "and report it"
+            )
+        cut = _truncated(command, output)
+        if cut:
+            raise CommandFailed(
+                f"the output of {command!r} is truncated: it does not end with {cut}, as a "
+                "complete one does (a full buffer, or the router stopped printing); it is not "
+                "used; run again"
+            )
+        return output
+
+    def _timed_out(self, command: str, partial: str) -> str:
+        """Why `command` did not finish: hung, prompt changed, connection gone, or slow."""
+        seconds = self._device.timeouts.command
+        prompt = _prompt_line(partial) if partial.find(command.strip()) >= 0 else None
+        if prompt is None or prompt == self._prompt:
+            prompt = self._probe_prompt()
+        if prompt is None:
+            return _dropped(command)
+        if not prompt:
+            return (
+                f"{command!r} did not finish within {seconds:g} s (timeouts.command) and the "
+                "router no longer answers, not even an empty line: the session hung (CLI "
+                "stuck or router overloaded); the remaining commands were not run; run "
+                "again, or raise timeouts.command if the router is only slow"
+            )
+        if prompt != self._prompt:
+            return _prompt_changed(self._prompt, prompt, command)
+        return (
+            f"{command!r} did not finish within {seconds:g} s (timeouts.command), although "
+            "the router still answers: the command is slow on this router; raise "
+            "timeouts.command"
+        )
+
+    def _probe_prompt(self) -> str | None:
+        """The prompt the router prints after an empty line: None if the connection is gone,
+        "" if it prints none within _PROBE_SECONDS."""
+        try:
+            self._conn.write_channel(self._conn.RETURN)
+            text = self._read(
+                lambda text: _prompt_line(text) is not None, time.monotonic() + _PROBE_SECONDS
+            )
+        except _Timeout:
+            return ""
+        except Exception:  # closed, reset, or the transport is gone
+            return None
+        return _prompt_line(text) or ""
 
     def close(self) -> None:
         # Closing the channel first ends the CLI session on the router at once (as `exit`
@@ -395,7 +599,33 @@ class NetmikoSession:
             with contextlib.suppress(Exception):
                 self._channel.close()
         with contextlib.suppress(Exception):
-            self._conn.disconnect()
+            if self._broken:
+                # Hung or dead: netmiko's polite logout would wait for a prompt in vain.
+                self._conn.paramiko_cleanup()
+            else:
+                self._conn.disconnect()
+
+
+# How long a router whose command timed out may take to answer an empty line.
+_PROBE_SECONDS = 1.5
+
+
+def _dropped(command: str) -> str:
+    return (
+        f"the router closed the connection during {command!r}, before its prompt came back: "
+        "it may have reloaded, or its vty session was cleared, or a firewall or NAT dropped "
+        "the session; the partial output is not used and the remaining commands were not "
+        "run; run again"
+    )
+
+
+def _prompt_changed(before: str, after: str, command: str) -> str:
+    return (
+        f"the prompt changed from {before!r} to {after!r} during {command!r}: the hostname "
+        "was changed or privileged mode was lost mid-session (is someone configuring the "
+        "router?); the session is not trusted any more and the remaining commands were not "
+        "run; run again when the router is stable (and update the inventory if it was renamed)"
+    )
 
 
 def _tcp_connect(host: str, port: int, timeout: float) -> socket.socket:
@@ -412,22 +642,36 @@ def _os_reason(exc: OSError) -> str:
 class SshTransport:
     """Live SSH through netmiko, credentials from the environment (or a prompt).
 
-    `key_policy`, if given, makes paramiko's host key policy for each device (the default
-    is netmiko's: accept and remember in memory only).
+    Host keys are verified against a known_hosts file (`host_keys`). A transient connection
+    failure (refused, TCP or banner timeout, reset during the handshake) is tried once more
+    after timeouts.retry_delay, plus up to half as much jitter so that a POP's routers do
+    not all come back at once; authentication, enable and host key failures never are
+    (repeated failed logins can lock a TACACS+ account).
     """
 
     name = "ssh"
 
-    def __init__(self, key_policy: Callable[[Device], Any] | None = None) -> None:
+    def __init__(self, host_keys: HostKeySettings | None = None) -> None:
         # Imported here, once, rather than by the first of many sessions opening at once.
         import netmiko  # noqa: F401
 
-        self._key_policy = key_policy
+        self.host_keys = host_keys or HostKeySettings()
 
     def open(self, device: Device) -> NetmikoSession:
         username, password, secret = resolve_credentials(device)
-        policy = self._key_policy(device) if self._key_policy is not None else None
-        return NetmikoSession(device, username, password, secret, key_policy=policy)
+        try:
+            return NetmikoSession(device, username, password, secret, self.host_keys)
+        except DeviceUnavailable as exc:
+            if not exc.transient:
+                raise
+        delay = device.timeouts.retry_delay
+        time.sleep(delay + random.uniform(0, delay / 2))
+        try:
+            return NetmikoSession(device, username, password, secret, self.host_keys)
+        except DeviceUnavailable as exc:
+            raise DeviceUnavailable(
+                f"{exc} (tried twice, {delay:g} s apart)", transient=exc.transient
+            ) from None
 
 
 def rejected(output: str) -> str | None:

@@ -116,6 +116,7 @@ def _device(parent: ET.Element, device: DeviceOut) -> None:
     _optional(element, "softwareVersion", device.software_version)
     _optional(element, "image", device.image)
     _optional(element, "hostKey", device.host_key)
+    _optional(element, "hostKeyVerification", device.host_key_verification)
 
 
 def _run(parent: ET.Element, run: RunOut) -> None:

@@ -30,6 +30,7 @@ class Lab:
     ports: Mapping[str, int]
     credentials: LabCredentials
     dns_port: int
+    known_hosts: Path  # every router's host key, pinned: the runs verify keys strictly
 
     def endpoints(self, **override: int) -> list[str]:
         ports = {**self.ports, **override}
@@ -37,7 +38,11 @@ class Lab:
 
     def args(self, **override: int) -> list[str]:
         """`netaccept run` options that point every device and DNS at this lab."""
-        return [*endpoint_args(self.endpoints(**override)), "--dns-server", self.dns_server]
+        return [
+            *endpoint_args(self.endpoints(**override)),
+            "--dns-server", self.dns_server,
+            "--host-key-policy", "strict", "--known-hosts", str(self.known_hosts),
+        ]  # fmt: skip
 
     @property
     def dns_server(self) -> str:
@@ -52,7 +57,7 @@ class Lab:
 
 
 @pytest.fixture(scope="session")
-def lab() -> Iterator[Lab]:
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """The built-in lab's six routers, served over SSH on free loopback ports."""
     inventory = load_inventory(LAB_INVENTORY)
     credentials = LabCredentials(
@@ -64,7 +69,8 @@ def lab() -> Iterator[Lab]:
     ]
     with LabProcess(specs, credentials, dns_records=lab_zone(inventory)) as running:
         assert running.dns_port is not None
-        yield Lab(dict(running.ports), credentials, running.dns_port)
+        known_hosts = running.write_known_hosts(tmp_path_factory.mktemp("ssh") / "known_hosts")
+        yield Lab(dict(running.ports), credentials, running.dns_port, known_hosts)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,8 @@ def test_certificate_identifies_the_equipment_as_the_router_reported_it(lab_run:
         "address": "60 Hudson Street, New York, NY 10013, USA",
     }  # fmt: skip
     assert device["host_key"].startswith("ssh-ed25519 SHA256:")
+    assert device["host_key_verification"].startswith("matches line ")
+    assert device["host_key_verification"].endswith("(--host-key-policy strict)")
     assert cert["run"]["reason"] == "repair" and cert["run"]["technician"] == "J. Doe"
     assert cert["run"]["transport"] == "ssh"
     assert cert["scope"] == "full" and cert["not_run"] == []
@@ -198,6 +200,8 @@ def test_pytest_directly_with_junitxml_carries_device_and_check(lab: Lab, tmp_pa
         "--junitxml", str(junit), "-k", "nyc-gsr-03",
     ]  # fmt: skip
     args += ["--netaccept-dns-server", lab.dns_server]
+    args += ["--netaccept-host-key-policy", "strict"]
+    args += ["--netaccept-known-hosts", str(lab.known_hosts)]
     for endpoint in lab.endpoints():
         args += ["--netaccept-endpoint", endpoint]
     env = {k: v for k, v in os.environ.items() if not k.startswith("NETACCEPT_")} | lab.env()

@@ -107,6 +107,8 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
         args += ["--dns-server", f"127.0.0.1:{lab.dns_port}", "--workers", "16"]
         for name, port in lab.ports.items():
             args += ["--endpoint", f"{name}=127.0.0.1:{port}"]
+        known_hosts = lab.write_known_hosts(work / "known_hosts")
+        args += ["--host-key-policy", "strict", "--known-hosts", str(known_hosts)]
         result = netaccept(*args, out=work / "reports", env=env, timeout=600)
     return Matrix(result)
 

@@ -611,6 +611,7 @@ def certificate_from_xml(text: str) -> Json:
             "software_version": optional(device, "c:softwareVersion"),
             "image": optional(device, "c:image"),
             "host_key": optional(device, "c:hostKey"),
+            "host_key_verification": optional(device, "c:hostKeyVerification"),
         },
         "run": {
             "id": run.get("id"),
@@ -721,6 +722,7 @@ def eventful(faulty: DeviceCertificate) -> Certificate:
             "chassis_serial": None,
             "processor_board_id": None,
             "host_key": "ssh-ed25519 SHA256:" + "A1b2+/" * 7 + "C",
+            "host_key_verification": "matches line 3 of /tmp/kh (--host-key-policy strict)",
         }
     )
     run = cert.run.model_copy(
