@@ -75,9 +75,23 @@ class Run:
         return {c["id"]: c for c in self.result.certificate(device)["checks"]}
 
 
+# Outputs that make the image-checksum template raise (its Error rule): the router could
+# not checksum the image.
+MD5_ERRORS = {
+    "verify /md5 ": "%Error verifying {file} (No such file or directory)\n",
+    "show md5 file ": "Sun Nov 22 10:00:00.123 UTC\n%Error opening {file} (No such file)\n",
+}
+
+
 def _clone(work: Path, base: str, name: str) -> Path:
     source = json.loads((LAB_RECORDINGS / f"{base}.json").read_text(encoding="utf-8"))
     source["device"] = name
+    if name.startswith("template-raises-"):
+        for command in source["outputs"]:
+            for prefix, error in MD5_ERRORS.items():
+                if command.startswith(prefix):
+                    file = command.removeprefix(prefix)
+                    source["outputs"][command] = error.format(file=file)
     recording = work / "lab" / f"{name}.json"
     recording.write_text(json.dumps(source), encoding="utf-8")
     return recording
@@ -98,6 +112,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
             LabFault("host_key_changed", previous_host_key_path=pair.previous, after_connections=0),
         )
         faults[f"stranger-{platform}"] = (base, None)  # its key is in no known_hosts file
+        faults[f"template-raises-{platform}"] = (base, None)
     devices, specs = [], []
     for name, (base, fault) in faults.items():
         recording = _clone(work, base, name)
@@ -258,6 +273,12 @@ def test_binary_garbage_is_not_used(run: Run, platform: str) -> None:
 def test_rejected_command(run: Run, platform: str) -> None:
     errored = mixed(run, f"invalid-{platform}", "% Invalid input")
     assert "ios_version" in errored
+
+
+@pytest.mark.parametrize("platform", BASES)
+def test_a_template_that_raises_is_an_error_of_its_check_only(run: Run, platform: str) -> None:
+    errored = mixed(run, f"template-raises-{platform}", "could not parse the output of")
+    assert errored == ["flash"]
 
 
 def test_every_connected_router_records_how_its_host_key_was_verified(run: Run) -> None:
