@@ -217,7 +217,27 @@ class Identity:
 
 
 def new_run_id(started: datetime) -> str:
+    """`<UTC start to the second>-<6 random hex digits>`: sorts by time, rarely collides."""
     return started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def reserve_run_dir(out: Path, started: datetime, run_id: str | None = None) -> Path:
+    """Create and return a run directory under `out` that no other run has.
+
+    `mkdir` either creates the directory or fails: two runs started in the same second
+    (even in parallel processes) can never share one, so no run overwrites another. On a
+    collision a fresh id is drawn.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    candidate = run_id or new_run_id(started)
+    for _attempt in range(100):
+        try:
+            (out / candidate).mkdir()
+        except FileExistsError:
+            candidate = new_run_id(started)
+            continue
+        return out / candidate
+    raise FileExistsError(f"no free run directory name under {out} after 100 attempts")
 
 
 def _slug(command: str) -> str:
@@ -414,12 +434,33 @@ def write_device(run_dir: Path, certificate: Certificate, outputs: Mapping[str, 
     return json_path
 
 
-def write_index(run_dir: Path, run: RunInfo, certificates: Sequence[Certificate]) -> Path:
-    """Write index.html and run.json summarising every device of the run."""
+@dataclass(frozen=True)
+class NotCompleted:
+    """A device the run did not finish (it was interrupted): listed, never certified."""
+
+    name: str
+    site: str
+    reason: str
+
+
+def write_index(
+    run_dir: Path,
+    run: RunInfo,
+    certificates: Sequence[Certificate],
+    *,
+    interrupted: str | None = None,
+    not_completed: Sequence[NotCompleted] = (),
+) -> Path:
+    """Write index.html and run.json summarising every device of the run.
+
+    `interrupted` names the signal that stopped the run; the devices it did not finish are
+    `not_completed`. Such a run is marked `"complete": false` and its verdict is incomplete.
+    """
     verdicts = [c.verdict for c in certificates]
+    complete = interrupted is None and not not_completed
     run_verdict = (
         Overall.INCOMPLETE
-        if not certificates or Overall.INCOMPLETE in verdicts
+        if not certificates or not complete or Overall.INCOMPLETE in verdicts
         else Overall.FAIL
         if Overall.FAIL in verdicts
         else Overall.PASS
@@ -440,6 +481,12 @@ def write_index(run_dir: Path, run: RunInfo, certificates: Sequence[Certificate]
             "inventory": str(run.inventory.path),
         },
         "verdict": run_verdict.value,
+        "complete": complete,
+        "interrupted": interrupted is not None,
+        "interrupted_by": interrupted,
+        "not_completed": [
+            {"name": n.name, "site": n.site, "reason": n.reason} for n in not_completed
+        ],
         "devices": [
             {
                 "name": c.device.name,
@@ -460,6 +507,8 @@ def write_index(run_dir: Path, run: RunInfo, certificates: Sequence[Certificate]
             verdict=run_verdict.value,
             certificates=certificates,
             checks_run=[CHECKS[i] for i in checks_run],
+            interrupted=interrupted,
+            not_completed=not_completed,
         )
     )
     path = run_dir / "index.html"

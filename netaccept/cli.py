@@ -102,6 +102,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     except InventoryError as exc:
         _err(f"the inventory cannot be used:\n{exc}")
         return EXIT_USAGE
+    if getattr(args, "debug", False):
+        from netaccept.debuglog import enable_debug_logging
+
+        enable_debug_logging()
     return _run_pytest(_pytest_args(args))
 
 
@@ -562,6 +566,12 @@ def _parser() -> argparse.ArgumentParser:
         help="reach a device at another address (a lab, a port forward)",
     )
     run.add_argument("--junitxml", metavar="FILE", help="also write JUnit XML")
+    run.add_argument(
+        "--debug",
+        action="store_true",
+        help="log netaccept, netmiko and paramiko at DEBUG to stderr (secrets and router "
+        "output masked)",
+    )
     run.add_argument(
         "--dns-server",
         metavar="HOST:PORT",

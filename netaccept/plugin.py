@@ -28,15 +28,18 @@ from netaccept.certificates import (
     CheckResult,
     FindingOut,
     Identity,
+    NotCompleted,
     RunInfo,
     build_certificate,
     new_run_id,
+    reserve_run_dir,
     with_acceptance,
     write_device,
     write_evidence,
     write_index,
 )
 from netaccept.check import MARKER
+from netaccept.debuglog import install_masking
 from netaccept.dns import LiveResolver, LoopbackDns, ReplayResolver, Resolver, lookup_loopback
 from netaccept.evidence import (
     Evidence,
@@ -48,6 +51,7 @@ from netaccept.evidence import (
 )
 from netaccept.facts import FACTS, IDENTITY, NAME_CONFIG, Chassis, Fact, SoftwareFacts, Source
 from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, HostKeyPolicy
+from netaccept.interrupt import SignalStop, StopRequest
 from netaccept.inventory import (
     CredentialsMissing,
     Device,
@@ -224,6 +228,11 @@ class AcceptanceRun:
         self.index: Path | None = None
         self.certificates: list[Certificate] = []
         self.exit_code: int | None = None
+        # Ctrl-C / SIGTERM: requested by a signal handler from the capture on (see interrupt.py)
+        self.stop = StopRequest()
+        self.signals = SignalStop(self.stop, on_request=self._stop_tests)
+        self.testing: pytest.Session | None = None  # set once the checks run
+        self.not_completed: list[NotCompleted] = []
 
     # -- collection
 
@@ -297,10 +306,31 @@ class AcceptanceRun:
         with _Terminal(capman):
             from netaccept.terminal import capture_progress
 
+            # From here on a first Ctrl-C or SIGTERM stops the run cleanly (see finish).
+            self.signals.install()
+            # Whoever shows a log record from here on (--debug, --log-cli-level) sees it masked.
+            install_masking(
+                v for d, _ in plan for v in (d.credentials.password_env, d.credentials.secret_env)
+            )
             with capture_progress(plan, enabled=show, transport=self.transport.name) as progress:
                 self.captures = capture(
-                    plan, self.transport, workers=self.workers, progress=progress
+                    plan, self.transport, workers=self.workers, progress=progress, stop=self.stop
                 )
+        # The checks of a device whose capture was interrupted are not run: it is listed as
+        # not completed, never certified. The completed devices are decided as usual.
+        unfinished = {name for name, cap in self.captures.items() if not cap.complete}
+        dropped = [i for i in items if (d := _device_of(i)) is not None and d.name in unfinished]
+        if dropped:
+            items[:] = [i for i in items if i not in dropped]
+            self.config.hook.pytest_deselected(items=dropped)
+        if items:
+            self.testing = items[0].session
+
+    def _stop_tests(self, signal_name: str) -> None:
+        # Runs in the signal handler: one attribute store. pytest stops after the current
+        # check; during the capture, capture() itself honours the request.
+        if self.testing is not None:
+            self.testing.shouldstop = f"interrupted ({signal_name})"
 
     # -- facts
 
@@ -475,10 +505,21 @@ class AcceptanceRun:
     # -- reports
 
     def finish(self, session: pytest.Session) -> None:
-        devices = [d for d in self.inventory.devices if d.name in self.captures]
-        if not devices:
+        """Write evidence, certificates, ledger and run index for the devices that completed.
+
+        After a stop request (Ctrl-C, SIGTERM) the devices whose capture or checks did not
+        finish get no evidence, no certificate and no ledger entry: they are listed as not
+        completed in the run index, which is marked interrupted.
+        """
+        captured = [d for d in self.inventory.devices if d.name in self.captures]
+        if not captured:
             return
+        interrupted = self.stop.reason  # a signal from here on lets the reports be written
+        devices = [d for d in captured if self._completed(d, interrupted)]
         finished = utc_now()
+        # mkdir, never exist_ok: a run directory is this run's alone (see reserve_run_dir).
+        self.run_dir = reserve_run_dir(self.out, self.started, self.run_id)
+        self.run_id = self.run_dir.name
         info = RunInfo(
             id=self.run_id,
             started=self.started,
@@ -488,7 +529,6 @@ class AcceptanceRun:
             transport=self.transport.name,
             inventory=self.inventory,
         )
-        self.run_dir.mkdir(parents=True, exist_ok=False)
         built = []
         for device in devices:
             cap = self.captures[device.name]
@@ -510,7 +550,13 @@ class AcceptanceRun:
                     device_dir, self.sign_key, passphrase.encode() if passphrase else None
                 )
             self.certificates.append(cert)
-        self.index = write_index(self.run_dir, info, self.certificates)
+        self.index = write_index(
+            self.run_dir,
+            info,
+            self.certificates,
+            interrupted=interrupted,
+            not_completed=self.not_completed,
+        )
         if self.record:
             for device in devices:
                 cap = self.captures[device.name]
@@ -518,7 +564,24 @@ class AcceptanceRun:
                     write_recording(
                         self.record, device.name, device.platform, list(cap.evidence.values())
                     )
-        self.exit_code = exit_code_for(self.results)
+        self.exit_code = EXIT_INTERRUPTED if interrupted else exit_code_for(self.results)
+
+    def _completed(self, device: Device, interrupted: str | None) -> bool:
+        """Whether `device` was captured and decided in full; if not, list it as not completed."""
+        cap = self.captures[device.name]
+        reason = cap.interrupted
+        if reason is None and interrupted is not None:
+            expected = sum(1 for s in self.items.values() if s.device.name == device.name)
+            decided = sum(1 for r in self.results if r.device == device.name)
+            if decided < expected:
+                reason = (
+                    f"{device.name}: not completed: the run was interrupted ({interrupted}) "
+                    f"after {decided} of its {expected} checks; run it again to certify it"
+                )
+        if reason is None:
+            return True
+        self.not_completed.append(NotCompleted(device.name, device.site, reason))
+        return False
 
     def record_in_ledger(
         self, info: RunInfo, certificates: list[Certificate]
@@ -697,7 +760,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if session.config.option.collectonly:
         return
-    run.finish(session)
+    try:
+        run.finish(session)
+    finally:
+        run.signals.restore()
     if exitstatus in (
         pytest.ExitCode.OK,
         pytest.ExitCode.TESTS_FAILED,
@@ -716,11 +782,17 @@ def pytest_report_teststatus(
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     run = _run(config)
-    if run is None or not run.certificates:
+    if run is None or not (run.certificates or run.not_completed):
         return
     from netaccept.terminal import render_summary
 
-    render_summary(run.certificates, run.index, file=terminalreporter._tw._file)
+    render_summary(
+        run.certificates,
+        run.index,
+        file=terminalreporter._tw._file,
+        interrupted=run.stop.reason,
+        not_completed=[(n.name, n.reason) for n in run.not_completed],
+    )
 
 
 # ---------------------------------------------------------------- fixtures

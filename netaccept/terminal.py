@@ -72,7 +72,7 @@ def capture_progress(
         def update(name: str, event: str, done: int) -> None:
             with lock:
                 step = max(0, done - seen.get(name, 0))
-                if event == "failed":
+                if event in ("failed", "interrupted"):  # nothing more will come: fill its bar
                     step = sizes[name] - seen.get(name, 0)
                     done = sizes[name]
                 seen[name] = max(seen.get(name, 0), done)
@@ -84,6 +84,7 @@ def capture_progress(
                         "command": "capturing",
                         "done": "[green]done",
                         "failed": "[red]failed",
+                        "interrupted": "[yellow]interrupted",
                     }[event]
                     progress.update(task, completed=seen[name], status=status)
 
@@ -91,9 +92,17 @@ def capture_progress(
 
 
 def render_summary(
-    certificates: Sequence[Certificate], index: Path | None, file: IO[str] | None = None
+    certificates: Sequence[Certificate],
+    index: Path | None,
+    file: IO[str] | None = None,
+    *,
+    interrupted: str | None = None,
+    not_completed: Sequence[tuple[str, str]] = (),
 ) -> None:
-    """The device x check matrix, each device's verdict, the problems, and where the report is."""
+    """The device x check matrix, each device's verdict, the problems, and where the report is.
+
+    After an interruption, also the devices that were not completed (name, reason).
+    """
     console = Console(file=file or sys.stdout, highlight=False)
     ids = sorted({c.id for cert in certificates for c in cert.checks}, key=lambda i: CHECKS[i].line)
     table = Table(
@@ -147,6 +156,19 @@ def render_summary(
                     (f"{name} {check_id}: ", "bold"),
                     message,
                 )
+            )
+    if interrupted:
+        console.print()
+        console.print(
+            Text.assemble(
+                (f"INTERRUPTED ({interrupted}) ", STYLE["incomplete"]),
+                f"{len(certificates)} devices completed and certified, "
+                f"{len(not_completed)} not completed (no certificate): run them again",
+            )
+        )
+        for name, reason in not_completed:
+            console.print(
+                Text.assemble(("  not completed ", "yellow"), (f"{name}: ", "bold"), reason)
             )
     if index is not None:
         console.print()
