@@ -1,7 +1,8 @@
 """The read-only command allow-list: the only door between the harness and a router.
 
 Every command the harness sends passes `ensure_read_only` first. Anything that is not a
-show/ping/traceroute/dir/verify/terminal length|width command, or that carries a
+show/ping/traceroute/dir/verify/terminal length|width command (or `enable`, which
+only asks for the privileged mode that show commands need), or that carries a
 character that could end a line or chain a second command, raises before it reaches
 the wire.
 """
@@ -19,6 +20,7 @@ _ALLOWED = re.compile(
       | verify\ /md5\ [\x21-\x7e][\x20-\x7e]*
       | terminal\ length\ [0-9]{1,3}
       | terminal\ width\ [0-9]{1,3}
+      | enable
     )$""",
     re.VERBOSE,
 )
@@ -42,7 +44,7 @@ def ensure_read_only(command: str) -> str:
         raise ForbiddenCommand(f"refusing to send {command!r}: irregular whitespace")
     if not _ALLOWED.match(command):
         raise ForbiddenCommand(
-            f"refusing to send {command!r}: only show, ping, traceroute, dir, verify /md5 "
-            "and terminal length/width commands may be sent to a router"
+            f"refusing to send {command!r}: only show, ping, traceroute, dir, verify /md5, "
+            "terminal length/width and enable commands may be sent to a router"
         )
     return command

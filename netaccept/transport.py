@@ -345,7 +345,6 @@ class NetmikoSession:
         self._device = device
         self._conn: Any = None
         self._channel: Any = None
-        self._broken = False  # hung or dead: closed without netmiko's polite logout
         self.host_key: str | None = None
         self.host_key_check: str | None = None
         where = f"{device.name} ({device.host}:{device.port})"
@@ -417,6 +416,7 @@ class NetmikoSession:
 
     def _abandon(self, sock: socket.socket) -> None:
         if self._conn is not None:
+            self._conn.cleanup = _no_logout
             with contextlib.suppress(Exception):
                 self._conn.disconnect()  # also removes netmiko's secrets filter from its log
         sock.close()
@@ -449,6 +449,7 @@ class NetmikoSession:
 
     def _send(self, line: str, deadline: float) -> tuple[str, str]:
         """Send `line`; read its echo and what follows up to a prompt: (output, prompt)."""
+        ensure_read_only(line)
         self._conn.write_channel(self._conn.normalize_cmd(line))
         found: list[str] = []
 
@@ -479,7 +480,7 @@ class NetmikoSession:
 
     def _enable(self, deadline: float) -> str:
         conn = self._conn
-        conn.write_channel(conn.normalize_cmd("enable"))
+        conn.write_channel(conn.normalize_cmd(ensure_read_only("enable")))
 
         def asked(text: str) -> bool:
             after = text[text.find("enable") + len("enable") :] if "enable" in text else ""
@@ -520,19 +521,15 @@ class NetmikoSession:
             self._conn.write_channel(self._conn.normalize_cmd(line))
             text = self._read(done, time.monotonic() + timeout)
         except _Timeout as exc:
-            self._broken = True
             raise SessionLost(self._timed_out(command, exc.partial)) from None
         except (_Closed, OSError, EOFError):
-            self._broken = True
             raise SessionLost(_dropped(command)) from None
         except Exception as exc:
-            self._broken = True
             raise SessionLost(
                 f"the session failed during {command!r}: {type(exc).__name__}: "
                 f"{_first_line(exc)}; the remaining commands were not run; run again"
             ) from None
         if not text.rstrip(" ").endswith(ends[0]):
-            self._broken = True
             raise SessionLost(_prompt_changed(self._prompt, ends[1].strip(), command))
         text = text[text.find(line) :]
         output = str(self._conn.strip_prompt(self._conn.strip_command(line, text)))
@@ -598,12 +595,16 @@ class NetmikoSession:
         if self._channel is not None:
             with contextlib.suppress(Exception):
                 self._channel.close()
+        # netmiko's disconnect() would first log out politely (`exit`, then wait for the
+        # router): with the channel closed that goes nowhere, and on a hung session it waits
+        # in vain. Only its release of the connection and of its log filter is wanted.
+        self._conn.cleanup = _no_logout
         with contextlib.suppress(Exception):
-            if self._broken:
-                # Hung or dead: netmiko's polite logout would wait for a prompt in vain.
-                self._conn.paramiko_cleanup()
-            else:
-                self._conn.disconnect()
+            self._conn.disconnect()
+
+
+def _no_logout(command: str = "") -> None:
+    """Stands in for netmiko's cleanup(): nothing is sent to a router that is being left."""
 
 
 # How long a router whose command timed out may take to answer an empty line.

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from netaccept.commands import ensure_read_only
 from netaccept.facts import FACTS
 from netaccept.inventory import Device
+from tests.conftest import LAB_INVENTORY, Lab
 
 SEPARATORS = ["\n", "\r", ";", "|", "!", "#", " ", "\t", "`", "$(", "\x00", "\x1b"]
 
@@ -119,3 +120,49 @@ def test_accepted_values_do_reach_the_commands() -> None:
     assert "ping 10.0.0.2 repeat 100 size 1500 source Gi2/0" in commands
     assert "ping 10.9.9.9 repeat 5 size 100 source Loopback0" in commands
     assert "verify /md5 disk0:x.bin" in commands
+
+
+# ---------------------------------------------------------------- on the wire
+
+
+@pytest.mark.lab
+def test_only_allow_listed_lines_reach_the_wire(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every byte netaccept writes to a router's CLI, over real SSH to the whole lab: the
+    allow-listed commands, empty lines, and the enable secret after the router asked."""
+    from netmiko.base_connection import BaseConnection
+
+    from netaccept.capture import capture
+    from netaccept.facts import Undecidable
+    from netaccept.inventory import load_inventory
+    from netaccept.transport import HostKeySettings, SshTransport
+
+    written: list[str] = []
+    original = BaseConnection.write_channel
+
+    def spy(self: BaseConnection, out_data: str) -> None:
+        written.append(out_data)
+        original(self, out_data)
+
+    monkeypatch.setattr(BaseConnection, "write_channel", spy)
+    for name, value in lab.env().items():
+        monkeypatch.setenv(name, value)
+    endpoints = {name: ("127.0.0.1", port) for name, port in lab.ports.items()}
+    inventory = load_inventory(LAB_INVENTORY).with_endpoints(endpoints)
+    plan = []
+    for dev in inventory.devices:
+        commands: list[str] = []
+        for fact in FACTS.values():
+            try:
+                commands += [c for c in fact.commands(dev) if c not in commands]
+            except Undecidable:
+                continue
+        plan.append((dev, commands))
+    transport = SshTransport(HostKeySettings(known_hosts=lab.known_hosts))
+    captures = capture(plan, transport, workers=6)
+    assert all(c.unavailable is None and not c.failures for c in captures.values())
+    sent = [line for chunk in written for line in chunk.splitlines() if line.strip()]
+    assert len(sent) > 6 * 15
+    for line in sent:
+        if line == lab.credentials.secret:
+            continue
+        ensure_read_only(line)

@@ -98,7 +98,9 @@ def test_refusal_names_the_command_and_says_which_commands_are_allowed(command: 
         ensure_read_only(command)
     message = str(caught.value)
     assert repr(command) in message
-    assert "only show, ping, traceroute, dir, verify /md5 and terminal length/width" in message
+    assert "only show, ping, traceroute, dir, verify /md5, terminal length/width and enable" in (
+        message
+    )
 
 
 def test_refusal_for_a_separator_character_names_the_forbidden_characters() -> None:
