@@ -149,6 +149,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 def test_the_run_completes_undecided_without_a_traceback(run: Run) -> None:
     assert run.result.code == 6, run.result.stdout + run.result.stderr
+    summary = json.loads((run.result.run_dir / "run.json").read_text(encoding="utf-8"))
+    assert summary["verdict"] == "incomplete"
+    for name in FAULTS:
+        verdict = run.result.certificate(name)["verdict"]
+        healthy = name.startswith(("ok-", "slow-"))
+        assert verdict == ("pass" if healthy else "incomplete"), (name, verdict)
     assert "Traceback" not in run.result.stdout + run.result.stderr
     # Nothing waits out a timeout twice on a dead session, or netmiko's logout on a hung one.
     assert run.seconds < 60
