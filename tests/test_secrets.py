@@ -8,11 +8,14 @@ containing the marker PLANTED; the login credentials come from the environment.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, Lab, netaccept
+from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT, Lab, free_port, netaccept
 
 pytestmark = pytest.mark.lab
 
@@ -83,3 +86,83 @@ def test_last_resort_password_decides_without_the_secret(lab: Lab, tmp_path: Pat
     assert check["status"] == "pass"
     assert "hashed (type 5)" in check["message"]
     assert MARKER not in json.dumps(result.certificate("nyc-gsr-01"))
+
+
+PASSPHRASE = "sign-passphrase-LEAKCHECK-31337"
+
+
+def test_nothing_leaks_with_debug_logging_every_format_and_a_failing_router(
+    lab: Lab, tmp_path: Path
+) -> None:
+    """Record, replay, JSON/HTML/XML/JUnit/signed outputs, DEBUG logs, a failing router.
+
+    `--debug` logs netaccept, netmiko (every read and write on the channel) and paramiko
+    at DEBUG; one router is unreachable and two fail checks. Then every file written and
+    every line printed is scanned for every secret.
+    """
+    env = {**lab.env(), "NETACCEPT_SIGN_PASSPHRASE": PASSPHRASE}
+    key = tmp_path / "keys" / "signing.pem"
+    keygen = subprocess.run(
+        [sys.executable, "-m", "netaccept", "keygen", "--private", str(key),
+         "--public", str(tmp_path / "keys" / "signing.pub"),
+         "--passphrase-env", "NETACCEPT_SIGN_PASSPHRASE"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+        env={**os.environ, "NETACCEPT_SIGN_PASSPHRASE": PASSPHRASE},
+    )  # fmt: skip
+    assert keygen.returncode == 0, keygen.stderr
+    record = tmp_path / "recording"
+    unreachable = {"chi-xr-01": free_port()}  # nothing listens there: an error with a reason
+    live = netaccept(
+        "run", "--inventory", str(LAB_INVENTORY), "--record", str(record), "--debug",
+        "--junitxml", str(tmp_path / "junit-live.xml"), "--sign-key", str(key),
+        *lab.args(**unreachable), out=tmp_path / "live", env=env,
+    )  # fmt: skip
+    replay = netaccept(
+        "run", "--inventory", str(LAB_INVENTORY), "--replay", str(record), "--debug",
+        "--junitxml", str(tmp_path / "junit-replay.xml"), "--sign-key", str(key),
+        out=tmp_path / "replay", env={"NETACCEPT_SIGN_PASSPHRASE": PASSPHRASE},
+    )  # fmt: skip
+    # The plugin under plain pytest, verbose, with pytest's own live log at DEBUG.
+    plain = subprocess.run(
+        [sys.executable, "-m", "pytest", str(ROOT / "checks"), "-p", "no:cacheprovider",
+         "-o", "addopts=", "-v", "--log-cli-level=DEBUG",
+         "--netaccept-inventory", str(LAB_INVENTORY), "--netaccept-no-progress",
+         "--netaccept-out", str(tmp_path / "plain"),
+         "--junitxml", str(tmp_path / "junit-plain.xml"),
+         "--netaccept-dns-server", lab.dns_server, "--netaccept-host-key-policy", "strict",
+         "--netaccept-known-hosts", str(lab.known_hosts),
+         *[a for e in lab.endpoints() for a in ("--netaccept-endpoint", e)]],
+        capture_output=True, text=True, cwd=ROOT, check=False, timeout=300,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("NETACCEPT_")}, **env},
+    )  # fmt: skip
+    assert live.code == 6, live.stderr[-2000:]  # chi-xr-01 could not be decided
+    assert replay.code == 6 and plain.returncode == 1, (replay.stderr[-2000:], plain.stdout[-2000:])
+    # The logging was really on, and really saw the routers' configurations go by.
+    assert "DEBUG paramiko.transport" in live.stderr and "DEBUG netmiko" in live.stderr
+    assert "read_channel: <" in live.stderr
+    assert "DEBUG" in plain.stdout and "read_channel: <" in plain.stdout
+    assert "chi-xr-01" in live.stdout and "refused" in live.stdout
+    for run in ("live", "replay"):
+        assert list((tmp_path / run).rglob("certificate.sig"))
+        assert list((tmp_path / run).rglob("certificate.xml"))
+    files = written_text(tmp_path)
+    assert len(files) > 300
+    secrets = {
+        *planted_values(),
+        lab.credentials.password,
+        lab.credentials.secret,
+        PASSPHRASE,
+    }
+    consoles = {
+        "live": live.stdout + live.stderr,
+        "replay": replay.stdout + replay.stderr,
+        "pytest -v --log-cli-level=DEBUG": plain.stdout + plain.stderr,
+        "keygen": keygen.stdout + keygen.stderr,
+    }
+    for secret in secrets:
+        shown = [name for name, text in consoles.items() if secret in text]
+        assert not shown, f"{secret!r} printed by {shown}"
+        leaked = [str(path) for path, text in files.items() if secret in text]
+        assert not leaked, f"{secret!r} written to {leaked}"
+    assert not [name for name, text in consoles.items() if MARKER in text]
+    assert not [p for p, text in files.items() if MARKER in text]
