@@ -389,7 +389,7 @@ class NetmikoSession:
         self._channel.in_buffer.set_event(self._ready)
         self.host_key = self._read_host_key()
         try:
-            prompt = self._prepare(time.monotonic() + t.connect)
+            prompt = self._prepare()
         except _NotEnabled as exc:
             self.close()
             raise DeviceUnavailable(
@@ -398,10 +398,11 @@ class NetmikoSession:
             ) from None
         except _Timeout:
             self.close()
+            waited, setting, seconds = self._step
             raise DeviceUnavailable(
-                f"{where}: logged in, but no CLI prompt within {t.connect:g} s "
-                "(timeouts.connect): the router's CLI is stuck or overloaded; run again, or "
-                "raise timeouts.connect for a slow router"
+                f"{where}: logged in, but {waited} did not come within {seconds:g} s "
+                f"({setting}): the router's CLI is stuck or overloaded; run again, or raise "
+                f"{setting} for a slow router"
             ) from None
         except Exception as exc:  # closed by the router, or a channel error
             self.close()
@@ -466,16 +467,25 @@ class NetmikoSession:
         text = self._read(done, deadline)
         return text[text.find(line) :], found[0]
 
-    def _prepare(self, deadline: float) -> str:
-        """netmiko's session preparation, then `enable` on IOS; returns the prompt."""
+    def _prepare(self) -> str:
+        """netmiko's session preparation, then `enable` on IOS; returns the prompt.
+
+        The first prompt must come within timeouts.connect; each step after it is a command
+        and has timeouts.command, as any other (a slow router is slow at these too).
+        `self._step` says which step a timeout interrupted.
+        """
         conn = self._conn
+        t = self._device.timeouts
+        self._step = "the first CLI prompt", "timeouts.connect", t.connect
         conn.write_channel(conn.RETURN)  # as netmiko does: some routers wait for a key
-        self._read(lambda text: _prompt_line(text) is not None, deadline)
+        self._read(lambda text: _prompt_line(text) is not None, time.monotonic() + t.connect)
         prompt = ""
         for setting in _SESSION_SETTINGS:
-            _output, prompt = self._send(setting, deadline)
+            self._step = f"the prompt after {setting!r}", "timeouts.command", t.command
+            _output, prompt = self._send(setting, time.monotonic() + t.command)
         if self._device.platform == "cisco_ios" and not prompt.endswith("#"):
-            prompt = self._enable(deadline)
+            self._step = "the prompt after 'enable'", "timeouts.command", t.command
+            prompt = self._enable(time.monotonic() + t.command)
         return prompt
 
     def _enable(self, deadline: float) -> str:

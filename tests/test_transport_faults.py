@@ -52,8 +52,8 @@ def _faults() -> dict[str, tuple[str, LabFault | None]]:
             "truncated": LabFault("truncated", command="show running-config"),
             "garbage": LabFault("garbage", command="show version", seed=7),
             "invalid": LabFault("invalid_input", command="show version"),
-            # Slow, but within the timeouts: decided normally.
-            "slow": LabFault("slow", latency=0.5),
+            # Every answer takes 60% of timeouts.command: slow, but decided normally.
+            "slow": LabFault("slow", latency=1.2),
         }
         if platform == "ios":
             each["enable-wrong"] = LabFault("enable_wrong")
