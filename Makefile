@@ -43,3 +43,7 @@ clean:
 .PHONY: bench
 bench: $(STAMP)  ## the benchmark (bench/): netaccept run vs a raw SSH floor and the alternatives
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+.PHONY: soak
+soak: $(STAMP)  ## 500 lab routers, 5% with random faults, one run: every verdict and reason checked
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)

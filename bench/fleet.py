@@ -10,6 +10,7 @@ so `netaccept run --inventory` reaches every router at its real port, as a user 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,10 @@ class Fleet:
         return self.directory / "inventory.yaml"
 
     @property
+    def known_hosts(self) -> Path:
+        return self.directory / "known_hosts"
+
+    @property
     def manifest(self) -> Path:
         return self.directory / "fleet.json"
 
@@ -82,12 +87,17 @@ class Fleet:
         self.manifest.write_text(json.dumps(manifest), encoding="utf-8")
 
 
-def make_fleet(size: int, directory: Path, latency: float = 0.0) -> Fleet:
-    """Recordings and lab specs for `size` routers under `directory` (created)."""
+def make_fleet(
+    size: int, directory: Path, latency: float = 0.0, only: Sequence[str] | None = None
+) -> Fleet:
+    """Recordings and lab specs for `size` routers under `directory` (created).
+
+    `only`: clone only these lab routers, in turn (default: all six).
+    """
     recordings = directory / "lab"
     recordings.mkdir(parents=True, exist_ok=True)
     document: dict[str, Any] = yaml.safe_load(LAB_INVENTORY.read_text(encoding="utf-8"))
-    bases = [dict(d) for d in document["devices"]]
+    bases = [dict(d) for d in document["devices"] if only is None or d["name"] in only]
     inventory = load_inventory(LAB_INVENTORY)
     sources = {
         b["name"]: json.loads((LAB_RECORDINGS / f"{b['name']}.json").read_text(encoding="utf-8"))

@@ -356,3 +356,41 @@ def test_concurrent_replays_into_one_reports_directory_both_survive(tmp_path: Pa
     assert len(runs) == 3
     for run in runs:
         assert json.loads((run / "run.json").read_text())["run"]["id"] == run.name
+
+
+# ---------------------------------------------------------------- the signal handler
+
+HANDLER_PROGRAM = """
+import sys, time
+from netaccept.interrupt import SignalStop, StopRequest
+stop = StopRequest()
+SignalStop(stop).install()
+print("ready", flush=True)
+while not stop:
+    time.sleep(0.01)
+print("stop requested by", stop.reason, flush=True)
+time.sleep(60)  # the reports being written: a second signal must not wait for this
+print("not aborted", flush=True)
+"""
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_second_signal_aborts_at_once_with_exit_code_2(number: signal.Signals) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HANDLER_PROGRAM],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(number)
+    assert proc.stdout.readline().strip() == f"stop requested by {number.name}"
+    started = time.monotonic()
+    proc.send_signal(number)
+    stdout, stderr = proc.communicate(timeout=10)
+    assert proc.returncode == 2
+    assert time.monotonic() - started < 5
+    assert "not aborted" not in stdout
+    assert f"{number.name} again: aborted at once" in stderr
