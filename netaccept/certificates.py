@@ -11,6 +11,7 @@ Layout of a run directory:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -409,7 +410,9 @@ def _not_run_reason(check_id: str) -> str:
 # ---------------------------------------------------------------- rendering
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    # One per process: building it anew compiled the templates again for every certificate.
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(project_dir("templates") / "report"),
         autoescape=True,

@@ -144,13 +144,17 @@ def _mask_line(body: str, in_keyed_section: bool) -> str:
 
 def mask_secrets(text: str) -> str:
     """`text` with every secret value it recognises replaced by MASK; lines are kept."""
+    if not _TRIGGER.search(text):
+        return text  # most outputs: no line could hold a secret, so none is looked at
     out: list[str] = []
     section = ""
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-        ending = line[len(body) :]
         if body and not body[0].isspace() and not body.startswith("!"):
             section = body
+        if not _TRIGGER.search(body):
+            out.append(line)
+            continue
         keyed = bool(_KEYED_SECTION.match(section))
-        out.append(_mask_line(body, keyed) + ending)
+        out.append(_mask_line(body, keyed) + line[len(body) :])
     return "".join(out)
