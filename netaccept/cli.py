@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import os
 import secrets
 import sys
@@ -22,7 +23,8 @@ from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, HostKeyPolicy
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.ledger import DEFAULT_LEDGER
 from netaccept.paths import project_dir
-from netaccept.plugin import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PASS, EXIT_USAGE
+from netaccept.plugin import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_PASS, EXIT_USAGE
+from netaccept.shard import Shard, ShardError
 
 EXIT_CODES = """exit codes:
   0  every selected check on every selected device passed
@@ -72,6 +74,9 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         argv += ["--netaccept-technician", args.technician]
     if args.workers:
         argv += ["--netaccept-workers", str(args.workers)]
+    if getattr(args, "processes", None):
+        # pytest-xdist: the devices are dealt out between the processes (netaccept.xdist).
+        argv += ["-p", "xdist", "-n", args.processes]
     if args.no_progress:
         argv.append("--netaccept-no-progress")
     if args.junitxml:
@@ -101,10 +106,19 @@ def _run_pytest(argv: list[str]) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     try:
-        _load(args.inventory, args.device)
+        inventory = _load(args.inventory, args.device)
     except InventoryError as exc:
         _err(f"the inventory cannot be used:\n{exc}")
         return EXIT_USAGE
+    if args.shard is not None:
+        names = args.shard.select(d.name for d in inventory.devices)
+        if not names:
+            _err(
+                f"--shard {args.shard}: this share of the {len(inventory.devices)} selected "
+                "device(s) is empty (more shards than devices); nothing to test"
+            )
+            return EXIT_NOTHING
+        args.device = names
     if getattr(args, "debug", False):
         from netaccept.debuglog import enable_debug_logging
 
@@ -475,7 +489,51 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
+# ---------------------------------------------------------------- report merge
+
+
+def cmd_report_merge(args: argparse.Namespace) -> int:
+    """Several shards' runs as one run index and one ledger."""
+    from rich.markup import escape
+
+    from netaccept.merge import MergeError, merge
+    from netaccept.plugin import EXIT_FAIL, EXIT_UNDECIDED
+
+    try:
+        merged = merge(
+            [Path(p) for p in args.runs],
+            Path(args.out),
+            ledger=Path(args.ledger) if args.ledger else None,
+            inventory=Path(args.inventory) if args.inventory else None,
+        )
+    except MergeError as exc:
+        _err(escape(str(exc)))
+        return EXIT_USAGE
+    print(f"merged {len(merged.runs)} run(s), {merged.devices} device(s): {merged.run_dir}")
+    print(f"Report: {merged.index}")
+    if merged.ledger is not None:
+        print(f"Ledger: {merged.ledger}")
+    run = json.loads((merged.run_dir / "run.json").read_text(encoding="utf-8"))
+    statuses = {s for d in run["devices"] for s in d["checks"].values()}
+    if run["not_completed"] or "error" in statuses:
+        return EXIT_UNDECIDED
+    return EXIT_FAIL if "fail" in statuses else EXIT_PASS
+
+
 # ---------------------------------------------------------------- parser
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ShardError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _processes(text: str) -> str:
+    if text != "auto" and not (text.isdigit() and int(text) >= 1):
+        raise argparse.ArgumentTypeError(f"{text!r}: a number of processes (1 or more) or auto")
+    return text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -561,6 +619,21 @@ def _parser() -> argparse.ArgumentParser:
         help="only this check (repeatable)",
     )
     run.add_argument("--workers", type=int, metavar="N", help="devices captured at once")
+    run.add_argument(
+        "--processes",
+        "-n",
+        type=_processes,
+        metavar="N",
+        help="run in N pytest-xdist processes (auto: one per core); each captures and "
+        "decides its share of the devices, one run directory and ledger entry at the end",
+    )
+    run.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="only share I of N of the devices (sorted by name, dealt out in turn: the same "
+        "share on every machine); merge the shards with `netaccept report merge`",
+    )
     run.add_argument(
         "--endpoint",
         action="append",
@@ -666,6 +739,34 @@ def _parser() -> argparse.ArgumentParser:
         help="Chromium or Chrome to use (default: chromium, chromium-browser or google-chrome)",
     )
     pdf.set_defaults(func=cmd_pdf)
+
+    report = sub.add_parser("report", help="work with the reports of earlier runs")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    merge = report_sub.add_parser(
+        "merge",
+        help="merge the runs of several shards into one run index and one ledger",
+        description="Merge run directories (or reports directories holding one run each, "
+        "e.g. the --out of each `netaccept run --shard i/n`) into a new run directory under "
+        "OUT: the devices' directories copied as they are, one run.json and index.html over "
+        "all of them, and each run copied from the ledger beside it into one ledger. The runs "
+        "must share inventory, contract, reason and transport, and no device may be in two.",
+        epilog="exit codes: as `netaccept run` for the merged results (0 pass, 1 fail, "
+        "6 undecided or not completed); 4 the runs cannot be merged",
+    )
+    merge.add_argument("runs", nargs="+", metavar="DIR", help="a shard's run or reports directory")
+    merge.add_argument(
+        "--out", default="reports", metavar="OUT", help="reports directory (default: reports)"
+    )
+    merge.add_argument(
+        "--ledger", metavar="FILE", help="the ledger to merge into (default: OUT/ledger.sqlite)"
+    )
+    merge.add_argument(
+        "--inventory",
+        "-i",
+        metavar="FILE",
+        help="the inventory the shards ran (default: the path their run.json records)",
+    )
+    merge.set_defaults(func=cmd_report_merge)
 
     history = sub.add_parser(
         "history", help="the acceptance ledger: every recorded run, port by port"

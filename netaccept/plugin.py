@@ -228,6 +228,8 @@ class AcceptanceRun:
         self.index: Path | None = None
         self.certificates: list[Certificate] = []
         self.exit_code: int | None = None
+        # pytest-xdist (netaccept.xdist): the devices a worker captures; None: all of them.
+        self.share: frozenset[str] | None = None
         # Ctrl-C / SIGTERM: requested by a signal handler from the capture on (see interrupt.py)
         self.stop = StopRequest()
         self.signals = SignalStop(self.stop, on_request=self._stop_tests)
@@ -256,6 +258,8 @@ class AcceptanceRun:
             check_id = _check_id(item)
             device = _device_of(item)
             if check_id is None or device is None:
+                continue
+            if self.share is not None and device.name not in self.share:
                 continue
             devices[device.name] = device
             wanted = commands.setdefault(device.name, [])
@@ -530,10 +534,13 @@ class AcceptanceRun:
             inventory=self.inventory,
         )
         built = []
+        by_device: dict[str, list[CheckResult]] = {}
+        for result in self.results:
+            by_device.setdefault(result.device, []).append(result)
         for device in devices:
             cap = self.captures[device.name]
             evidence = write_evidence(self.run_dir / device.name, cap)
-            results = [r for r in self.results if r.device == device.name]
+            results = by_device.get(device.name, [])
             built.append(
                 build_certificate(info, device, self.identity(device), cap, results, evidence)
             )
@@ -674,6 +681,9 @@ def pytest_configure(config: pytest.Config) -> None:
     run = AcceptanceRun(config, inventory)
     config.stash[_RUN] = run
     config.pluginmanager.register(run, "netaccept-run")
+    from netaccept.xdist import register
+
+    register(config, run)
 
 
 def _endpoints(values: list[str]) -> dict[str, tuple[str, int]]:
