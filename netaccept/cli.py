@@ -123,7 +123,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         from netaccept.debuglog import enable_debug_logging
 
         enable_debug_logging()
-    return _run_pytest(_pytest_args(args))
+    if not args.junitxml:
+        return _run_pytest(_pytest_args(args))
+    # pytest writes the JUnit file in place: have it write a temporary file beside it,
+    # renamed over the real one when complete, so that a crash never leaves half of it.
+    junit = Path(args.junitxml)
+    partial = junit.with_name(f".{junit.name}.{os.getpid()}.partial")
+    args.junitxml = str(partial)
+    try:
+        code = _run_pytest(_pytest_args(args))
+        if partial.exists():
+            partial.replace(junit)
+    finally:
+        args.junitxml = str(junit)
+        partial.unlink(missing_ok=True)
+    return code
 
 
 # ---------------------------------------------------------------- lab

@@ -223,3 +223,16 @@ def test_pytest_directly_with_junitxml_carries_device_and_check(lab: Lab, tmp_pa
     run_dirs = [p for p in (tmp_path / "reports").iterdir() if p.is_dir()]
     assert len(run_dirs) == 1
     assert json.loads((run_dirs[0] / "run.json").read_text())["verdict"] == "fail"
+
+
+def test_run_junitxml_is_written_whole_by_a_rename(lab: Lab, tmp_path: Path) -> None:
+    junit = tmp_path / "ci" / "junit.xml"
+    junit.parent.mkdir()
+    result = netaccept(
+        "run", "--inventory", str(LAB_INVENTORY), "--device", "nyc-gsr-01", "--check", "flash",
+        "--junitxml", str(junit), *lab.args(), out=tmp_path / "reports", env=lab.env(),
+    )  # fmt: skip
+    assert result.code == 0, result.stdout + result.stderr
+    assert [p.name for p in junit.parent.iterdir()] == ["junit.xml"]  # no partial file left
+    cases = list(ET.parse(junit).getroot().iter("testcase"))
+    assert len(cases) == 1
