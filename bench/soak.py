@@ -41,7 +41,13 @@ import dns.reversename
 from bench.fleet import ROOT, Fleet, make_fleet
 from netaccept.catalogue import Platform
 from netaccept.faults import BASE, CATALOGUE, Fault
-from netaccept.lab import FaultKind, LabCredentials, LabFault, LabProcess
+from netaccept.lab import (
+    FaultKind,
+    LabCredentials,
+    LabFault,
+    LabProcess,
+    generate_host_key_pair,
+)
 from netaccept.labdns import DnsRecord
 
 # Short, so that a dead router costs seconds (the keys exist in the inventory's `timeouts`).
@@ -51,17 +57,27 @@ TIMEOUTS = {"connect": 3, "banner": 2, "auth": 5, "command": 3, "retry_delay": 0
 # normally; the connection-level ones leave no check decided.
 TRANSPORT: dict[FaultKind, str | None] = {
     "refuse": "connection refused",
+    "blackhole": "no TCP connection within",
     "no_banner": "no SSH banner",
+    "host_key_changed": "changed",
     "auth_fail": "authentication failed",
     "enable_wrong": "could not enter privileged mode",
     "disconnect_mid_output": "closed the connection during",
     "hang": "no longer answers",
     "prompt_change": "the prompt changed",
     "garbage": "is not text",
+    "truncated": "is truncated",
     "invalid_input": "% Invalid input",
     "slow": None,
 }
-CONNECTION_LEVEL = {"refuse", "no_banner", "auth_fail", "enable_wrong"}
+CONNECTION_LEVEL = {
+    "refuse",
+    "blackhole",
+    "no_banner",
+    "host_key_changed",
+    "auth_fail",
+    "enable_wrong",
+}
 IOS_ONLY = {"enable_wrong"}  # IOS-XR logs straight into exec mode: no enable to refuse
 
 
@@ -101,6 +117,10 @@ def plant(size: int, rate: float, seed: int) -> dict[int, Planted]:
                 params["seed"] = rng.randrange(1 << 16)
             if kind == "slow":
                 params["latency"] = 0.3  # a tenth of timeouts.command
+            if kind == "truncated":
+                params["command"] = "show running-config"  # the output with a known last line
+            if kind == "host_key_changed":
+                params["after_connections"] = 0  # the pinned key is the previous one: build()
             planted[number] = Planted(kind, lab_fault=LabFault(kind, **params))
         else:
             choices = [f for f in CATALOGUE if f.platform == platform]
@@ -119,7 +139,13 @@ def build(directory: Path, size: int, rate: float, seed: int) -> tuple[Fleet, di
         name = router.name
         faults[name] = fault
         if fault.lab_fault is not None:
-            fleet.specs[number] = dataclasses.replace(fleet.specs[number], fault=fault.lab_fault)
+            spec = dataclasses.replace(fleet.specs[number], fault=fault.lab_fault)
+            if fault.kind == "host_key_changed":
+                # The known_hosts file pins `previous`; the router now presents `current`.
+                pair = generate_host_key_pair(directory, name)
+                changed = dataclasses.replace(fault.lab_fault, previous_host_key_path=pair.previous)
+                spec = dataclasses.replace(spec, host_key_path=pair.current, fault=changed)
+            fleet.specs[number] = spec
             continue
         assert fault.check_fault is not None and router.base == BASE[fault.check_fault.platform]
         # The fault is written for the base's own outputs: apply it first, then give the
