@@ -213,6 +213,7 @@ def measure_cell(
     ) as lab:
         assert lab.pid is not None and lab.dns_port is not None
         fleet.write(lab.ports, lab.dns_port, workers)
+        lab.write_known_hosts(fleet.known_hosts)  # the harness verifies host keys strictly
         commands = sum(len(r.commands) for r in fleet.routers)
         cell = Cell(latency_ms, size, workers, commands)
         runs = _clients(fleet, size, args)
@@ -240,12 +241,13 @@ def _clients(
     python = sys.executable
     manifest = str(fleet.manifest)
     out = fleet.directory / "reports"
+    host_keys = ["--host-key-policy", "strict", "--known-hosts", str(fleet.known_hosts)]
     runs: list[tuple[str, list[str], dict[str, str], int]] = [
         ("floor", [python, "-m", "bench.clients", "floor", "--manifest", manifest], {}, size),
         (
             "harness",
             [python, "-m", "netaccept", "run", "--inventory", str(fleet.inventory)]
-            + ["--no-progress", "--out", str(out)],
+            + ["--no-progress", "--out", str(out), *host_keys],
             {
                 "PYTEST_PLUGINS": "bench.probe",
                 "NETACCEPT_BENCH_TIMINGS": str(fleet.directory / "phases.json"),
@@ -253,6 +255,12 @@ def _clients(
             size,
         ),
     ]
+    if size in args.xdist_sizes and args.processes > 1:
+        # Scale out: the same run in pytest-xdist processes (netaccept.xdist); one run at the end.
+        argv = [python, "-m", "netaccept", "run", "--inventory", str(fleet.inventory)]
+        argv += ["--no-progress", "--out", str(fleet.directory / "reports-xdist")]
+        argv += [*host_keys, "--processes", str(args.processes)]
+        runs.append(("xdist", argv, {}, size))
     if size <= args.nornir_max:
         argv = [python, "-m", "bench.clients", "nornir", "--manifest", manifest]
         runs.append(("nornir", argv, {}, size))
@@ -264,6 +272,13 @@ def _clients(
 
 
 def _judge(m: Measure, log: Path, directory: Path) -> None:
+    if m.client == "xdist":
+        ok, note, counts = _harness_check(directory / "reports-xdist")
+        m.extra["counts"] = counts
+        m.ok, m.note = ok and m.code in (0, 1), note
+        if m.code not in (0, 1):
+            m.note += f"; exit code {m.code} (see {log})"
+        return
     if m.client == "harness":
         ok, note, counts = _harness_check(directory / "reports")
         phases = directory / "phases.json"
@@ -347,11 +362,13 @@ def render(cells: Sequence[Cell], started: datetime, elapsed: float, args: Any) 
     for cell in cells:
         floor = cell.measures.get("floor")
         harness = cell.measures.get("harness")
-        for name in ("floor", "harness", "nornir", "naive"):
+        for name in ("floor", "harness", "xdist", "nornir", "naive"):
             m = cell.measures.get(name)
             label = {
                 "floor": "raw floor (asyncssh)",
                 "harness": f"**harness** (`netaccept run`, {cell.workers} workers)",
+                "xdist": f"harness, {args.processes} processes (`--processes "
+                f"{args.processes}`, {cell.workers} workers each)",
                 "nornir": f"Nornir-style ({NORNIR_WORKERS} threads, textfsm)",
                 "naive": "naive sequential",
             }[name]
@@ -367,13 +384,14 @@ def render(cells: Sequence[Cell], started: datetime, elapsed: float, args: Any) 
             if name == "naive":
                 label += f" ({m.routers}-router subset)"
             ratio = ""
-            if name == "harness" and floor:
+            if name in ("harness", "xdist") and floor:
                 ratio = f"{m.wall / floor.wall:.2f}x floor"
             elif name != "floor" and harness:
                 ratio = f"{m.wall / harness.wall:.1f}x harness"
             rows.append(
                 f"| {cell.latency_ms} ms | {cell.size} | {label} | {m.wall:.2f} "
-                f"| {_sessions(m):.2f} | {m.cpu:.2f} | {m.rss_mb:.0f} | {m.lab_cpu / m.wall:.0%} "
+                f"| {'' if name == 'xdist' else f'{_sessions(m):.2f}'} | {m.cpu:.2f} "
+                f"| {m.rss_mb:.0f} | {m.lab_cpu / m.wall:.0%} "
                 f"| {m.other_cpu:.1f} | {ratio} | {'ok' if m.ok else '**FAILED**'}: {m.note} |"
             )
             if name == "naive" and harness:
@@ -598,6 +616,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--nornir-max", type=int, default=200, help="largest N to run Nornir-style on"
     )
     parser.add_argument("--no-naive", dest="naive", action="store_false")
+    parser.add_argument(
+        "--processes", type=int, default=2, help="also the harness in N xdist processes (1: not)"
+    )
+    parser.add_argument(
+        "--xdist-sizes",
+        type=_ints,
+        default=[200],
+        help="fleet sizes to run the xdist harness on (default 200: N=1000 costs 6 minutes)",
+    )
     parser.add_argument(
         "--ladder", action="store_true", help="also the tuning ladder (capture only, N=200)"
     )
