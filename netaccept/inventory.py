@@ -90,8 +90,11 @@ class Credentials(_Model):
 class Timeouts(_Model):
     """Seconds to wait on a router before the checks that need it become `error`."""
 
-    connect: float = Field(20.0, gt=0, le=600)
-    command: float = Field(60.0, gt=0, le=3600)
+    connect: float = Field(20.0, gt=0, le=600)  # the TCP connection
+    banner: float = Field(20.0, gt=0, le=600)  # the SSH banner, once TCP is connected
+    auth: float = Field(20.0, gt=0, le=600)  # the answer to the login (TACACS+ may be slow)
+    command: float = Field(60.0, gt=0, le=3600)  # each command, up to the prompt
+    retry_delay: float = Field(2.0, ge=0, le=60)  # before the one retry of a transient failure
 
 
 class Software(_Model):

@@ -132,9 +132,9 @@ def test_only_allow_listed_lines_reach_the_wire(lab: Lab, monkeypatch: pytest.Mo
     from netmiko.base_connection import BaseConnection
 
     from netaccept.capture import capture
-    from netaccept.verdicts import Undecidable
     from netaccept.inventory import load_inventory
     from netaccept.transport import HostKeySettings, SshTransport
+    from netaccept.verdicts import Undecidable
 
     written: list[str] = []
     original = BaseConnection.write_channel
