@@ -24,6 +24,7 @@ import base64
 import binascii
 import contextlib
 import fcntl
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -33,6 +34,7 @@ import re
 import struct
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -62,6 +64,9 @@ DEFAULT_KNOWN_HOSTS = Path("~/.netaccept/known_hosts")
 """Where host keys are kept unless ``--known-hosts`` says otherwise (``~`` is expanded)."""
 
 SSH_PORT = 22
+# The last parse of each known_hosts file, with the bytes it was parsed from.
+_PARSED: dict[Path, tuple[bytes, KnownHosts]] = {}
+_PARSED_LOCK = threading.Lock()
 _MARKERS = ("@revoked", "@cert-authority")
 _KEY_TYPE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9@._+-]{0,63}$")
 
@@ -152,13 +157,25 @@ class KnownHosts:
 
     @classmethod
     def load(cls, path: Path) -> KnownHosts:
-        """Parse `path`; a missing file is empty. Raises OSError if it cannot be read."""
+        """Parse `path`; a missing file is empty. Raises OSError if it cannot be read.
+
+        The file is read every time (a session must see what another recorded a moment
+        ago), but parsed again only when its bytes changed: a fleet's sessions share one
+        parse of a file of a thousand lines instead of parsing it a thousand times.
+        """
         path = Path(path).expanduser()
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             return cls(path)
-        return cls.parse(path, data)
+        with _PARSED_LOCK:
+            cached = _PARSED.get(path)
+        if cached is not None and cached[0] == data:
+            return cached[1]
+        known = cls.parse(path, data)
+        with _PARSED_LOCK:
+            _PARSED[path] = (data, known)
+        return known
 
     @classmethod
     def parse(cls, path: Path, data: bytes) -> KnownHosts:
@@ -187,12 +204,33 @@ class KnownHosts:
 
     def lookup(self, host: str, port: int) -> tuple[KnownHostEntry, ...]:
         """Entries (without a marker) for host:port."""
-        name = known_hosts_name(host, port)
-        return tuple(e for e in self.entries if e.marker is None and e.matches(name))
+        return self._matching(None, known_hosts_name(host, port))
 
     def revoked(self, host: str, port: int) -> tuple[KnownHostEntry, ...]:
-        name = known_hosts_name(host, port)
-        return tuple(e for e in self.entries if e.marker == "@revoked" and e.matches(name))
+        return self._matching("@revoked", known_hosts_name(host, port))
+
+    def _matching(self, marker: str | None, name: str) -> tuple[KnownHostEntry, ...]:
+        exact, others = self._index.get(marker, ({}, ()))
+        found = [*exact.get(name, ()), *(e for e in others if e.matches(name))]
+        return tuple(sorted(found, key=lambda e: e.line))
+
+    @functools.cached_property
+    def _index(
+        self,
+    ) -> dict[str | None, tuple[dict[str, list[KnownHostEntry]], tuple[KnownHostEntry, ...]]]:
+        """By marker: the entries whose host field is plain names, by name (OpenSSH compares
+        names without case), and the others (patterns, negations, hashed names)."""
+        index: dict[str | None, tuple[dict[str, list[KnownHostEntry]], list[KnownHostEntry]]]
+        index = {}
+        for entry in self.entries:
+            exact, others = index.setdefault(entry.marker, ({}, []))
+            names = entry.hosts.split(",")
+            if entry.hosts.startswith("|") or any(c in entry.hosts for c in "*?!"):
+                others.append(entry)
+                continue
+            for name in {n.lower() for n in names if n}:
+                exact.setdefault(name, []).append(entry)
+        return {marker: (exact, tuple(others)) for marker, (exact, others) in index.items()}
 
     def problems_for(self, host: str, port: int) -> tuple[KnownHostsProblem, ...]:
         """Malformed lines whose host field names host:port (they might be its entry)."""
@@ -265,10 +303,16 @@ def _display(host: str, port: int) -> str:
 
 
 def _glob(pattern: str, name: str) -> bool:
-    regex = "".join(
-        ".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern.lower()
+    return _glob_regex(pattern).fullmatch(name) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(
+        "".join(
+            ".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern.lower()
+        )
     )
-    return re.fullmatch(regex, name) is not None
 
 
 def _hashed_matches(field_: str, name: str) -> bool:

@@ -459,3 +459,31 @@ def test_paramiko_policy_warns_when_insecure(
     with caplog.at_level(logging.WARNING, logger="netaccept.hostkeys"):
         policy.missing_host_key(FakeClient(), f"[{HOST}]:{PORT}", FakeKey(KEY))
     assert any(record.getMessage().startswith("INSECURE") for record in caplog.records)
+
+
+def test_a_file_is_parsed_once_until_its_bytes_change(tmp_path: Path) -> None:
+    path = tmp_path / "known_hosts"
+    path.write_text(line(KEY) + "\n", encoding="utf-8")
+    first = KnownHosts.load(path)
+    assert KnownHosts.load(path) is first  # the fleet's sessions share one parse
+    path.write_text(line(KEY) + "\n" + line(OTHER, port=PORT + 1) + "\n", encoding="utf-8")
+    again = KnownHosts.load(path)
+    assert again is not first
+    assert [e.line for e in again.lookup(HOST, PORT + 1)] == [2]
+
+
+def test_lookup_by_name_patterns_and_hashes_keeps_file_order(tmp_path: Path) -> None:
+    name = f"[{HOST}]:{PORT}"
+    salt = os.urandom(20)
+    digest = hmac.new(salt, name.encode(), hashlib.sha1).digest()
+    hashed = f"|1|{base64.b64encode(salt).decode()}|{base64.b64encode(digest).decode()}"
+    path = tmp_path / "known_hosts"
+    path.write_text(
+        f"[127.0.0.*]:{PORT} {KEY[0]} {KEY[1]}\n"
+        f"{name.upper()} {OTHER[0]} {OTHER[1]}\n"
+        f"{hashed} {KEY[0]} {KEY[1]}\n"
+        f"[127.0.0.*]:{PORT},!{name} {KEY[0]} {KEY[1]}\n"
+        f"[10.0.0.1]:{PORT} {KEY[0]} {KEY[1]}\n",
+        encoding="utf-8",
+    )
+    assert [e.line for e in KnownHosts.load(path).lookup(HOST, PORT)] == [1, 2, 3]
