@@ -405,7 +405,7 @@ class Device(_Model):
 class Settings(_Model):
     """Run-wide settings."""
 
-    workers: int = Field(32, ge=1, le=1024)
+    workers: int = Field(128, ge=1, le=1024)
 
 
 class Contract(_Model):
