@@ -56,6 +56,9 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         # Only the plugins a run uses: autoloading would start every pytest plugin installed
         # beside netaccept in each run (hypothesis's alone costs a second).
         "--disable-plugin-autoload", "-p", "netaccept.plugin",
+        # This process imported the plugin already (for its exit codes): pytest says it
+        # cannot rewrite its asserts, which it has none of.
+        "-W", "ignore::pytest.PytestAssertRewriteWarning",
         "-o", "addopts=",
         "-qq", "--no-header", "--tb=no", "-rN", "--netaccept-quiet",
         "--netaccept-inventory", args.inventory,

@@ -234,5 +234,6 @@ def test_run_junitxml_is_written_whole_by_a_rename(lab: Lab, tmp_path: Path) -> 
     )  # fmt: skip
     assert result.code == 0, result.stdout + result.stderr
     assert [p.name for p in junit.parent.iterdir()] == ["junit.xml"]  # no partial file left
+    assert "warning" not in (result.stdout + result.stderr).lower()
     cases = list(ET.parse(junit).getroot().iter("testcase"))
     assert len(cases) == 1
