@@ -223,6 +223,32 @@ class Recipe(Generic[T]):
     sources: Callable[[Device], list[Source]]
     build: Callable[[list[Any], Device], T]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "build", _decided(self.sources, self.build))
+
+
+# What a builder raises when parsed rows lack a field or hold a value it cannot convert
+# (a mangled number, a date out of range): the output is not what was expected.
+_MALFORMED = (KeyError, ValueError, IndexError, TypeError, OverflowError, ZeroDivisionError)
+
+
+def _decided(
+    sources: Callable[[Device], list[Source]], build: Callable[[list[Any], Device], T]
+) -> Callable[[list[Any], Device], T]:
+    """`build`, raising ParseError for malformed rows: a check then says error, never crashes."""
+
+    def guarded(parsed: list[Any], device: Device) -> T:
+        try:
+            return build(parsed, device)
+        except _MALFORMED as exc:
+            commands = ", ".join(repr(s.command) for s in sources(device))
+            raise ParseError(
+                f"the output of {commands} is not in the expected form "
+                f"({type(exc).__name__}: {exc})"
+            ) from None
+
+    return guarded
+
 
 def one(
     command: Callable[[Device], str], reader: str, build: Callable[[Any, Device], T]

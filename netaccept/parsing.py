@@ -22,11 +22,20 @@ from netaccept.paths import project_dir
 Row = dict[str, Any]
 
 _XR_TIMESTAMP = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d+ [\d:.]+ \S+$")
+# C0 controls but tab, line ends and form feed (IOS-XR pages some tables), DEL, and U+FFFD
+# (what undecodable bytes become): no show command prints them; they are line noise, and a
+# template silently skips the line they spoil.
+_NOISE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_HEX = re.compile(r"[0-9A-F]+")  # key and certificate data inside a configuration
 _REJECTED = re.compile(
     r"^\s*% ?(Invalid input|Incomplete command|Ambiguous command|Unknown command|"
     r"Bad IP address|Permission denied|This command is not authorized).*$",
     re.M,
 )
+
+
+MAX_LINE = 1024
+"""The longest line a template is given (real show output stays under 600 characters)."""
 
 
 class ParseError(Exception):
@@ -86,6 +95,16 @@ def rejection(output: str) -> str | None:
     return match.group(0).strip() if match else None
 
 
+def _refuse_noise(output: str, command: str) -> None:
+    noise = _NOISE.search(output)
+    if noise:
+        line = output.count("\n", 0, noise.start()) + 1
+        raise ParseError(
+            f"the output of {command!r} holds binary noise ({noise.group()!r} on line {line}): "
+            "it is damaged, not what the router prints"
+        )
+
+
 def has_content(output: str) -> bool:
     """True when the output says something beyond blank lines and an IOS-XR timestamp."""
     return any(
@@ -102,6 +121,18 @@ def parse(ref: str, output: str, command: str, empty_ok: bool = False) -> list[R
     refused = rejection(output)
     if refused:
         raise ParseError(f"the router rejected {command!r}: {refused}")
+    _refuse_noise(output, command)
+    if empty_ok and not has_content(output):
+        # An empty log buffer still comes with its header: no output at all is a lost answer.
+        raise ParseError(f"{command!r} printed nothing")
+    longest = max(output.splitlines(), key=len, default="")
+    if len(longest) > MAX_LINE:
+        # Some templates' expressions backtrack in cubic time on a long line: 500 digits
+        # take half a second, 2,000 half a minute. No show command prints such lines.
+        raise ParseError(
+            f"the output of {command!r} has a line of {len(longest)} characters "
+            f"(more than {MAX_LINE}): it is damaged, not what the router prints"
+        )
     with _lock:
         fsm = _fsm(ref)
         fsm.Reset()
@@ -126,9 +157,25 @@ def read(reader: str, output: str, command: str, empty_ok: bool = False) -> Any:
     refused = rejection(output)
     if refused:
         raise ParseError(f"the router rejected {command!r}: {refused}")
+    _refuse_noise(output, command)
     from netaccept.config import parse_config
 
     config = parse_config(output)
     if not config.lines:
         raise ParseError(f"{command!r} printed no configuration")
+    for line in config.walk():
+        keyword = line.text.split(maxsplit=1)[0]
+        if keyword != keyword.lower() and not _HEX.fullmatch(keyword):
+            # Every configuration line starts with a lower-case command (key and certificate
+            # data aside): `EXEC-TIMEOUT 0 0` is damage, and unread it would fall back to the
+            # default, which may pass where the real line fails.
+            raise ParseError(
+                f"line {line.number} of the output of {command!r} does not start with a "
+                f"command ({line.text[:60]!r}): the output is damaged"
+            )
+    tail = [line.strip() for line in output.splitlines() if line.strip()]
+    if tail[-1] != "end":
+        # Both platforms close the configuration with `end`: without it the output was cut
+        # short, and a missing line reads as a default that may pass.
+        raise ParseError(f"the output of {command!r} stops before the configuration's 'end'")
     return config
