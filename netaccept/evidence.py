@@ -78,7 +78,7 @@ def read_recording(path: Path) -> Recording:
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordingError(f"cannot read recording {path}: {exc}") from None
     try:
-        return Recording.model_validate_json(text)
+        recording = Recording.model_validate_json(text)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
@@ -86,21 +86,40 @@ def read_recording(path: Path) -> Recording:
             f"recording {path} is malformed at {where}: {first['msg']} "
             '(expected {"device", "platform", "captured_at", "outputs": {command: text}})'
         ) from None
+    if recording.device != path.stem:
+        # A recording copied under another router's name would certify that router.
+        raise RecordingError(
+            f"recording {path} is of device {recording.device!r}, not {path.stem!r}: "
+            "each recording must be named after the device it was recorded from"
+        )
+    return recording
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a reader never sees a half-written file."""
+def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
+    """Write `text` to `path` so that a reader never sees a half-written file.
+
+    A temporary file renamed over `path` survives a crash of this process. With `durable`
+    the file and its directory are also flushed to disk, so that it survives a power loss
+    too; that costs a disk round trip per file, too much for hundreds of evidence files.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if durable:
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
 
 
 def write_recording(

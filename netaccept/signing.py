@@ -410,7 +410,7 @@ def sign_certificate(
         "signature": base64.b64encode(key.sign(payload)).decode("ascii"),
     }
     path = device_dir / CERTIFICATE_SIG
-    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n", durable=True)
     return path
 
 
