@@ -411,4 +411,5 @@ def test_zz_the_fuzzing_ran_thousands_of_cases() -> None:
     # Runs last in this file (pytest keeps file order); meaningful on a full run of the file.
     if COUNT["cases"] < 1000:
         pytest.skip("only part of the file ran")
+    print(f"inventory fuzzing: {COUNT['cases']} cases")
     assert COUNT["cases"] >= 3000, COUNT
