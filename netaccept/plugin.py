@@ -223,6 +223,8 @@ class AcceptanceRun:
         self.results: list[CheckResult] = []
         self.facts: dict[tuple[str, str], Any] = {}
         self.reads: dict[tuple[str, str, str], Any] = {}
+        self.remaining: dict[str, int] = {}  # checks not yet decided, by device
+        self.identities: dict[str, Identity] = {}  # of the devices whose checks are all done
         self.dns: dict[str, LoopbackDns] = {}
         self.fact_errors: dict[tuple[str, str], str] = {}
         self.index: Path | None = None
@@ -242,13 +244,21 @@ class AcceptanceRun:
         return list(self.inventory.devices)
 
     def modify_items(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        if not self.checks:
-            return
-        keep = [i for i in items if _check_id(i) in self.checks]
-        dropped = [i for i in items if _check_id(i) not in self.checks]
-        if dropped:
-            config.hook.pytest_deselected(items=dropped)
-        items[:] = keep
+        if self.checks:
+            keep = [i for i in items if _check_id(i) in self.checks]
+            dropped = [i for i in items if _check_id(i) not in self.checks]
+            if dropped:
+                config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+        # One device after another, each device's checks in their order: what was parsed
+        # for a device can leave memory after its last check (see `_done_with`).
+        order = {d.name: n for n, d in enumerate(self.inventory.devices)}
+
+        def device_order(item: pytest.Item) -> int:
+            device = _device_of(item)
+            return order.get(device.name, -1) if device is not None else -1
+
+        items.sort(key=device_order)
 
     def plan(self, items: list[pytest.Item]) -> list[tuple[Device, list[str]]]:
         """The commands each device must answer for the selected items, each once, in order."""
@@ -497,6 +507,19 @@ class AcceptanceRun:
             report.user_properties.append(("netaccept.status", result.status.value))
             report.user_properties.append(("netaccept.message", result.message))
             report.user_properties.append((RESULT_PROPERTY, result.model_dump_json()))
+            self._done_with(state.device)
+
+    def _done_with(self, device: Device) -> None:
+        """After a device's last check: keep its identity, forget what was parsed for it."""
+        left = self.remaining[device.name] = self.remaining.get(device.name, 1) - 1
+        if left > 0:
+            return
+        self.identities[device.name] = self.identity(device)
+        for cache in (self.facts, self.fact_errors):
+            for key in [k for k in cache if k[0] == device.name]:
+                del cache[key]
+        for parsed in [k for k in self.reads if k[0] == device.name]:
+            del self.reads[parsed]
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # Results travel in the report so that they reach the controller under pytest-xdist too.
@@ -537,12 +560,17 @@ class AcceptanceRun:
         by_device: dict[str, list[CheckResult]] = {}
         for result in self.results:
             by_device.setdefault(result.device, []).append(result)
+        identities = {d.name: self.identities.get(d.name) or self.identity(d) for d in devices}
+        # The checks are decided: what was parsed for them is not needed any more, and a
+        # fleet's parsed outputs are most of the memory the certificates would add to.
+        self.facts.clear()
+        self.reads.clear()
         for device in devices:
             cap = self.captures[device.name]
             evidence = write_evidence(self.run_dir / device.name, cap)
             results = by_device.get(device.name, [])
             built.append(
-                build_certificate(info, device, self.identity(device), cap, results, evidence)
+                build_certificate(info, device, identities[device.name], cap, results, evidence)
             )
         acceptance = self.record_in_ledger(info, built)
         for cert in built:
@@ -556,6 +584,11 @@ class AcceptanceRun:
                 sign_certificate(
                     device_dir, self.sign_key, passphrase.encode() if passphrase else None
                 )
+            if self.record and cap.evidence:
+                write_recording(
+                    self.record, cap.device.name, cap.device.platform, list(cap.evidence.values())
+                )
+            cap.evidence.clear()  # written: the outputs leave memory device by device
             self.certificates.append(cert)
         self.index = write_index(
             self.run_dir,
@@ -564,13 +597,6 @@ class AcceptanceRun:
             interrupted=interrupted,
             not_completed=self.not_completed,
         )
-        if self.record:
-            for device in devices:
-                cap = self.captures[device.name]
-                if cap.evidence:
-                    write_recording(
-                        self.record, device.name, device.platform, list(cap.evidence.values())
-                    )
         self.exit_code = EXIT_INTERRUPTED if interrupted else exit_code_for(self.results)
 
     def _completed(self, device: Device, interrupted: str | None) -> bool:
@@ -728,6 +754,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         check_id, device = _check_id(item), _device_of(item)
         if check_id and device:
             run.items[item.nodeid] = ItemState(check_id, device, Verdict(check_id, device.name))
+            run.remaining[device.name] = run.remaining.get(device.name, 0) + 1
             item.user_properties.append(("netaccept.device", device.name))
             item.user_properties.append(("netaccept.check", check_id))
     run.capture_all(session.items)
