@@ -223,7 +223,7 @@ LINE_LISTS = {"show running-config", "show logging"}
 # - facts read a missing error counter of `show interfaces` as 0 (ntc's templates leave
 #   some empty on real output), so a counter line moved into another interface's block
 #   reads as no errors; the fact needs `int | None` and checks/test_links.py to refuse None.
-KNOWN_GAPS = {("show version", "change_case"), ("show interfaces", "swap_lines")}
+KNOWN_GAPS = {("show interfaces", "swap_lines")}
 CUT_ANYWHERE = {"show logging"}
 
 

@@ -603,3 +603,26 @@ def test_invalid_input_raises_for_every_template(ref: str) -> None:
 def test_nothing_found_in_non_empty_output_raises(ref: str, output: str) -> None:
     with pytest.raises(ParseError, match="found nothing"):
         parse(ref, output, "the command")
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        pytest.param("IOS (tm) GS SOFTWARE (C12KPRP-K4P-M), VERSION 12.0(32)SY8,", id="case"),
+        pytest.param("", id="missing"),
+    ],
+)
+def test_own_ios_show_version_never_takes_the_boot_loaders_version(damaged: str) -> None:
+    """BOOTLDR repeats the image's version line: a damaged or missing version line must be
+    an error, not the boot loader's version (which may well be the approved one)."""
+    output = (
+        "Cisco Internetwork Operating System Software \n"
+        f"{damaged}\n"
+        "ROM: System Bootstrap, Version 12.0(20080219:162539) DEVELOPMENT SOFTWARE\n"
+        "BOOTLDR: GS Software (C12KPRP-K4P-M), Version 12.0(32)SY8, RELEASE SOFTWARE (fc1)\n"
+        "\n"
+        "r1 uptime is 1 year, 12 weeks\n"
+        'System image file is "disk0:c12kprp-k4p-mz.120-32.SY8.bin"\n'
+    )
+    with pytest.raises(ParseError):
+        parse("own:cisco_ios_show_version", output, "show version")
