@@ -118,6 +118,11 @@ def test_interfaces(
             ("CRC", state.crc, policy.max_crc),
             ("output errors", state.output_errors, policy.max_output_errors),
         ):
+            if value is None:
+                raise Undecidable(
+                    f"{name}: the output of 'show interfaces' gives no {counter} count for it "
+                    "(damaged, or a format the template does not know); open its evidence file"
+                )
             if value > limit:
                 problems.append(f"{value} {counter} (maximum {limit})")
         if problems:

@@ -105,9 +105,10 @@ class InterfaceState:
     protocol: str
     description: str
     address: str
-    input_errors: int
-    crc: int
-    output_errors: int
+    # None: the output gave no such counter for this interface (the check cannot judge it).
+    input_errors: int | None
+    crc: int | None
+    output_errors: int | None
 
     @property
     def up_up(self) -> bool:
@@ -475,7 +476,15 @@ def _num(row: Row, key: str) -> int:
     return int(value) if value.isdigit() else 0
 
 
+def _count(row: Row, key: str) -> int | None:
+    """A counter the template read, or None where the output had none (never a made-up 0)."""
+    value = str(row.get(key) or "")
+    return int(value) if value.isdigit() else None
+
+
 def _interfaces_ios(rows: list[Row], _device: Device) -> list[InterfaceState]:
+    # The own template reads the three counters on every IOS interface type: one missing is
+    # a damaged or unknown output, not zero errors.
     return [
         InterfaceState(
             name=r["INTERFACE"],
@@ -483,9 +492,9 @@ def _interfaces_ios(rows: list[Row], _device: Device) -> list[InterfaceState]:
             protocol=r["PROTOCOL_STATUS"],
             description=r["DESCRIPTION"],
             address=r["IP_ADDRESS"],
-            input_errors=_num(r, "INPUT_ERRORS"),
-            crc=_num(r, "CRC"),
-            output_errors=_num(r, "OUTPUT_ERRORS"),
+            input_errors=_count(r, "INPUT_ERRORS"),
+            crc=_count(r, "CRC"),
+            output_errors=_count(r, "OUTPUT_ERRORS"),
         )
         for r in rows
     ]
@@ -500,12 +509,23 @@ def _interfaces_xr(rows: list[Row], _device: Device) -> list[InterfaceState]:
             protocol=r["ADMIN_STATE"],
             description=r["DESCRIPTION"],
             address=r["IP_ADDRESS"],
-            input_errors=_num(r, "INPUT_ERRORS"),
-            crc=_num(r, "CRC"),
-            output_errors=_num(r, "OUTPUT_ERRORS"),
+            input_errors=_xr_count(r, "INPUT_ERRORS"),
+            crc=_xr_count(r, "CRC"),
+            output_errors=_xr_count(r, "OUTPUT_ERRORS"),
         )
         for r in rows
     ]
+
+
+# IOS-XR prints no packet counters at all for these: no errors to count, rather than unknown.
+_XR_NO_COUNTERS = ("Loopback", "Null")
+
+
+def _xr_count(row: Row, key: str) -> int | None:
+    value = _count(row, key)
+    if value is None and str(row.get("INTERFACE", "")).startswith(_XR_NO_COUNTERS):
+        return 0
+    return value
 
 
 def _descriptions(rows: list[Row], _device: Device) -> list[InterfaceDescription]:
