@@ -261,6 +261,22 @@ def test_certificate_json_loads_into_the_model_without_loss(
         assert json.loads(cert.model.to_json()) == cert.data
 
 
+def test_certificate_json_is_written_exactly_as_json_dumps_would(
+    certificates: list[DeviceCertificate],
+) -> None:
+    # to_json() uses pydantic's serialiser for speed: the bytes (which are signed) must be
+    # those of the plain json.dumps form, UTF-8 kept as it is.
+    for cert in certificates:
+        model = cert.model
+        customer = model.model_copy(update={"certificate_id": "Zürich — Société ✓"})
+        for one in (model, customer):
+            data = one.model_dump(mode="json")
+            data = {"schema": data.pop("schema_"), **data}
+            assert one.to_json() == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        text = (cert.device_dir / "certificate.json").read_text(encoding="utf-8")
+        assert text == model.to_json()
+
+
 def test_every_certificate_of_a_replayed_lab_run_is_valid_xml(
     certificates: list[DeviceCertificate], xsd: xmlschema.XMLSchema
 ) -> None:
