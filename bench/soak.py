@@ -65,8 +65,8 @@ TRANSPORT: dict[FaultKind, str | None] = {
     "disconnect_mid_output": "closed the connection during",
     "hang": "no longer answers",
     "prompt_change": "the prompt changed",
-    "garbage": "is not text",
-    "truncated": "is truncated",
+    "garbage": "holds binary noise",
+    "truncated": "stops before the configuration's 'end'",
     "invalid_input": "% Invalid input",
     "slow": None,
 }

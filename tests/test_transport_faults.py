@@ -265,13 +265,13 @@ def test_privileged_mode_lost_mid_session(run: Run) -> None:
 
 @pytest.mark.parametrize("platform", BASES)
 def test_truncated_configuration_is_not_used(run: Run, platform: str) -> None:
-    errored = mixed(run, f"truncated-{platform}", "is truncated: it does not end with 'end'")
+    errored = mixed(run, f"truncated-{platform}", "stops before the configuration's 'end'")
     assert errored == ["console_login"]
 
 
 @pytest.mark.parametrize("platform", BASES)
 def test_binary_garbage_is_not_used(run: Run, platform: str) -> None:
-    errored = mixed(run, f"garbage-{platform}", "the output of 'show version' is not text")
+    errored = mixed(run, f"garbage-{platform}", "the output of 'show version' holds binary noise")
     assert "ios_version" in errored
 
 
