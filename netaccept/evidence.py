@@ -11,6 +11,7 @@ Keys are the exact command strings the harness sends. The lab serves recordings,
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -95,18 +96,23 @@ def read_recording(path: Path) -> Recording:
     return recording
 
 
-def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
-    """Write `text` to `path` so that a reader never sees a half-written file.
+def write_atomic(
+    path: Path, data: str | bytes, *, durable: bool = False, mode: int | None = None
+) -> None:
+    """Write `data` (text as UTF-8) to `path` so that a reader never sees a half-written file.
 
     A temporary file renamed over `path` survives a crash of this process. With `durable`
     the file and its directory are also flushed to disk, so that it survives a power loss
     too; that costs a disk round trip per file, too much for hundreds of evidence files.
+    `mode`: the file's permissions (default: mkstemp's 0600).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -115,11 +121,17 @@ def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     if durable:
-        directory = os.open(path.parent, os.O_RDONLY)
+        fsync_directory(path.parent)
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make the creations and renames in `directory` durable (where the system can)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
         try:
-            os.fsync(directory)
+            os.fsync(fd)
         finally:
-            os.close(directory)
+            os.close(fd)
 
 
 def write_recording(

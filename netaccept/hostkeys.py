@@ -33,7 +33,6 @@ import os
 import re
 import struct
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 import paramiko
+
+from netaccept.evidence import write_atomic
 
 __all__ = [
     "DEFAULT_KNOWN_HOSTS",
@@ -420,26 +421,11 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` durably, keeping its permissions (0600 for a new file)."""
     mode = 0o600
     with contextlib.suppress(FileNotFoundError):
         mode = path.stat().st_mode & 0o777
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp_name).replace(path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    write_atomic(path, data, durable=True, mode=mode)
 
 
 # ---------------------------------------------------------------- the decision

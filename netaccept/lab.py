@@ -50,7 +50,7 @@ from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 import asyncssh
 
@@ -172,21 +172,7 @@ FaultKind = Literal[
     "prompt_change",
     "host_key_changed",
 ]
-FAULT_KINDS: tuple[FaultKind, ...] = (
-    "refuse",
-    "blackhole",
-    "auth_fail",
-    "no_banner",
-    "disconnect_mid_output",
-    "hang",
-    "truncated",
-    "garbage",
-    "invalid_input",
-    "slow",
-    "enable_wrong",
-    "prompt_change",
-    "host_key_changed",
-)
+FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 PromptChangeMode = Literal["hostname", "unprivileged"]
 
 # The parameters each kind takes (besides "kind"); anything else in a spec is an error.

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import json
 import os
@@ -46,7 +45,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from netaccept.evidence import iso, utc_now, write_atomic
+from netaccept.evidence import fsync_directory, iso, utc_now, write_atomic
 
 SIGNATURE_SCHEMA = "netaccept.signature/1"
 # Kept in step with netaccept.certificates.SCHEMA (not imported: certificates may import us).
@@ -162,7 +161,7 @@ def _create_new(path: Path, data: bytes, mode: int) -> None:
             _create_exclusive(path, data, mode)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def _create_exclusive(path: Path, data: bytes, mode: int) -> None:
@@ -181,15 +180,6 @@ def _create_exclusive(path: Path, data: bytes, mode: int) -> None:
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-
-
-def _fsync_directory(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519PrivateKey:
