@@ -135,7 +135,7 @@ def capture_device(
         if live is not None:
             live.add(session)
         result.host_key = session.host_key
-        result.host_key_check = getattr(session, "host_key_check", None)
+        result.host_key_check = session.host_key_check
         for done, command in enumerate(runnable, start=1):
             if stop:
                 raise _Stopped

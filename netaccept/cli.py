@@ -19,7 +19,7 @@ from rich.table import Table
 from netaccept import __version__
 from netaccept.catalogue import CATALOGUE, CHECK_IDS, PLATFORMS
 from netaccept.certificates import REASONS
-from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, HostKeyPolicy
+from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, POLICY_HELP, HostKeyPolicy
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.ledger import DEFAULT_LEDGER
 from netaccept.paths import project_dir
@@ -599,10 +599,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--host-key-policy",
             choices=[policy.value for policy in HostKeyPolicy],
-            help="strict: only router host keys already in the known_hosts file (the default "
-            "without a terminal, e.g. CI); accept-new: record a new router's key on first use "
-            "and refuse a changed one (the default at a terminal); insecure: accept any key, "
-            "with a warning",
+            help=POLICY_HELP,
         )
         p.add_argument(
             "--known-hosts",

@@ -46,6 +46,7 @@ from netaccept.evidence import write_atomic
 
 __all__ = [
     "DEFAULT_KNOWN_HOSTS",
+    "POLICY_HELP",
     "HostKeyDecision",
     "HostKeyOutcome",
     "HostKeyPolicy",
@@ -60,6 +61,13 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+POLICY_HELP = (
+    "strict: only host keys already in the known_hosts file (the default without a terminal, "
+    "e.g. CI); accept-new: record a new router's key on first use and refuse a changed one "
+    "(the default at a terminal); insecure: accept any key, with a warning"
+)
+"""The help of the command line's host key policy option (netaccept run and pytest)."""
 
 DEFAULT_KNOWN_HOSTS = Path("~/.netaccept/known_hosts")
 """Where host keys are kept unless ``--known-hosts`` says otherwise (``~`` is expanded)."""

@@ -50,7 +50,7 @@ from netaccept.evidence import (
     write_recording,
 )
 from netaccept.facts import FACTS, IDENTITY, NAME_CONFIG, Chassis, Fact, SoftwareFacts, Source
-from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, HostKeyPolicy
+from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, POLICY_HELP, HostKeyPolicy
 from netaccept.interrupt import SignalStop, StopRequest
 from netaccept.inventory import (
     CredentialsMissing,
@@ -144,9 +144,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--netaccept-host-key-policy",
         choices=[policy.value for policy in HostKeyPolicy],
-        help="strict: only host keys already in the known_hosts file (default without a "
-        "terminal, e.g. CI); accept-new: record a new router's key on first use, refuse a "
-        "changed one (default at a terminal); insecure: accept any key, with a warning",
+        help=POLICY_HELP,
     )
     group.addoption(
         "--netaccept-known-hosts",
