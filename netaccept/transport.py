@@ -7,10 +7,8 @@ allow-list before anything else happens.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import errno
-import hashlib
 import random
 import re
 import socket
@@ -136,11 +134,6 @@ _BASE_PROMPT_LENGTH = {"cisco_ios": 16, "cisco_xr": 31}
 _SESSION_SETTINGS = ("terminal width 511", "terminal length 0")
 
 
-def _fingerprint(key: Any) -> str:
-    digest = hashlib.sha256(key.asbytes()).digest()
-    return f"{key.get_name()} SHA256:{base64.b64encode(digest).decode().rstrip('=')}"
-
-
 @dataclass(frozen=True)
 class HostKeySettings:
     """How router host keys are verified (``--host-key-policy``, ``--known-hosts``)."""
@@ -149,10 +142,8 @@ class HostKeySettings:
     known_hosts: Path = DEFAULT_KNOWN_HOSTS
 
 
-def _verification(decision: HostKeyDecision | None) -> str | None:
+def _verification(decision: HostKeyDecision) -> str:
     """How the host key was verified, in words for the certificate."""
-    if decision is None:
-        return None
     if decision.outcome is HostKeyOutcome.RECORDED:
         return (
             f"unknown before this run; recorded on first use as line {decision.line} of "
@@ -346,13 +337,20 @@ class NetmikoSession:
         except Exception as exc:  # paramiko raises many types; none may escape as a crash
             self._abandon(sock)
             raise _connect_error(device, exc) from None
-        self.host_key_check = _verification(policy.decision)
+        decision = policy.decision
+        if decision is None:  # paramiko knew the key from elsewhere and never asked
+            self._abandon(sock)
+            raise DeviceUnavailable(
+                f"{where}: the router's host key was not checked against "
+                f"{keys.known_hosts}; the session is not used"
+            )
+        self.host_key = f"{decision.key_type} {decision.fingerprint}"
+        self.host_key_check = _verification(decision)
         self._channel = self._conn.remote_conn
         # Set by paramiko whenever data arrives or the channel closes (documented for
         # BufferedPipe.set_event); cleared when everything has been read.
         self._ready = threading.Event()
         self._channel.in_buffer.set_event(self._ready)
-        self.host_key = self._read_host_key()
         try:
             prompt = self._prepare()
         except _NotEnabled as exc:
@@ -386,13 +384,6 @@ class NetmikoSession:
             with contextlib.suppress(Exception):
                 self._conn.disconnect()  # also removes netmiko's secrets filter from its log
         sock.close()
-
-    def _read_host_key(self) -> str | None:
-        try:
-            client = self._conn.remote_conn_pre
-            return _fingerprint(client.get_transport().get_remote_server_key())
-        except Exception:  # a missing fingerprint is reported as unknown, not fatal
-            return None
 
     # -- reading
 

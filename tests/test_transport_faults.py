@@ -351,3 +351,28 @@ def test_strict_without_a_known_hosts_file_refuses_and_says_what_to_do(
     assert result.code == 6, result.stdout + result.stderr
     message = result.certificate(IOS)["checks"][0]["message"]
     assert "is unknown" in message and "accept-new" in message
+
+
+def test_a_session_whose_host_key_was_never_checked_is_not_used(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If paramiko ever skipped the policy (a key known from elsewhere), there is no decision:
+    the session must not be used, rather than certified with an unverified key."""
+    import paramiko
+
+    from netaccept import transport
+    from netaccept.hostkeys import KnownHostsPolicy
+    from netaccept.inventory import load_inventory
+
+    class Skipped(KnownHostsPolicy):
+        def missing_host_key(self, client: Any, hostname: str, key: Any) -> None:
+            paramiko.AutoAddPolicy().missing_host_key(client, hostname, key)  # no decision
+
+    monkeypatch.setattr(transport, "KnownHostsPolicy", Skipped)
+    for name, value in lab.env().items():
+        monkeypatch.setenv(name, value)
+    inventory = load_inventory(LAB_INVENTORY).with_endpoints({IOS: ("127.0.0.1", lab.ports[IOS])})
+    device = inventory.device(IOS)
+    ssh = transport.SshTransport(transport.HostKeySettings(known_hosts=lab.known_hosts))
+    with pytest.raises(transport.DeviceUnavailable, match="host key was not checked"):
+        ssh.open(device)
