@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from netaccept.capture import DeviceCapture, ProgressCallback, capture
 from netaccept.catalogue import CHECK_IDS, CHECKS
@@ -62,7 +63,7 @@ from netaccept.inventory import (
 )
 from netaccept.ledger import AcceptanceTerms, Ledger, PortRecord
 from netaccept.parsing import ParseError, read
-from netaccept.signing import sign_certificate
+from netaccept.signing import SigningError, load_private_key, sign_certificate
 from netaccept.transport import HostKeySettings, ReplayTransport, SshTransport, Transport
 from netaccept.verdicts import CheckFailed, Status, Undecidable, Verdict
 from netaccept.xmlcert import write_certificate_xml
@@ -213,7 +214,7 @@ class AcceptanceRun:
         self.run_id = new_run_id(self.started)
         self.out = Path(opt.netaccept_out)
         self.ledger_path = Path(opt.netaccept_ledger or self.out / "ledger.sqlite")
-        self.sign_key = Path(opt.netaccept_sign_key) if opt.netaccept_sign_key else None
+        self.signer: Ed25519PrivateKey | None = None  # read by pytest_configure
         self.run_dir = self.out / self.run_id
         self.captures: dict[str, DeviceCapture] = {}
         self.plan_errors: dict[tuple[str, str], str] = {}
@@ -577,11 +578,8 @@ class AcceptanceRun:
             device_dir = self.run_dir / cert.device.name
             write_device(self.run_dir, cert, {c: e.output for c, e in cap.evidence.items()})
             write_certificate_xml(device_dir, cert)
-            if self.sign_key is not None:
-                passphrase = os.environ.get("NETACCEPT_SIGN_PASSPHRASE")
-                sign_certificate(
-                    device_dir, self.sign_key, passphrase.encode() if passphrase else None
-                )
+            if self.signer is not None:
+                sign_certificate(device_dir, self.signer)
             if self.record and cap.evidence:
                 write_recording(
                     self.record, cap.device.name, cap.device.platform, list(cap.evidence.values())
@@ -695,14 +693,25 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             f"unknown check id(s): {', '.join(unknown)}; valid ids: {', '.join(CHECK_IDS)}"
         )
-    key = config.option.netaccept_sign_key
-    if key and not Path(key).is_file():
-        raise pytest.UsageError(f"--netaccept-sign-key: no private key file {key}")
+    signer = None
+    if config.option.netaccept_sign_key:
+        # Read now, before any router is contacted and the ledger counts an attempt: a key
+        # that cannot sign is a usage error, not a crash after the run was recorded.
+        key_path = Path(config.option.netaccept_sign_key)
+        if not key_path.is_file():
+            raise pytest.UsageError(f"--netaccept-sign-key: no private key file {key_path}")
+        passphrase = os.environ.get("NETACCEPT_SIGN_PASSPHRASE")
+        try:
+            signer = load_private_key(key_path, passphrase.encode() if passphrase else None)
+        except SigningError as exc:
+            hint = "" if passphrase else " (the passphrase goes in NETACCEPT_SIGN_PASSPHRASE)"
+            raise pytest.UsageError(f"--netaccept-sign-key: {exc}{hint}") from None
     if config.option.netaccept_replay and not Path(config.option.netaccept_replay).is_dir():
         raise pytest.UsageError(
             f"--netaccept-replay: no directory {config.option.netaccept_replay}"
         )
     run = AcceptanceRun(config, inventory)
+    run.signer = signer
     config.stash[_RUN] = run
     config.pluginmanager.register(run, "netaccept-run")
     from netaccept.xdist import register

@@ -348,16 +348,22 @@ def _existing_copies(device_dir: Path) -> list[str]:
 
 
 def sign_certificate(
-    device_dir: Path, private_key_path: Path, passphrase: bytes | None = None
+    device_dir: Path, private_key: Path | Ed25519PrivateKey, passphrase: bytes | None = None
 ) -> Path:
     """Sign `device_dir/certificate.json` and its files; write and return `certificate.sig`.
+
+    `private_key`: the key, or the path of its file (read with `passphrase`).
 
     Refuses (`SigningError`) a certificate that is missing, malformed, or whose evidence
     files are missing or do not match their SHA-256 in the certificate: a signature vouches
     for what is on disk, so it must be consistent.
     """
     device_dir = Path(device_dir)
-    key = load_private_key(private_key_path, passphrase)
+    key = (
+        private_key
+        if isinstance(private_key, Ed25519PrivateKey)
+        else load_private_key(private_key, passphrase)
+    )
     certificate_path = device_dir / CERTIFICATE_JSON
     try:
         raw = certificate_path.read_bytes()

@@ -123,3 +123,24 @@ def test_one_flipped_byte_anywhere_fails_verification_naming_the_file(
     assert "chi-gsr-02" not in [
         line.split()[0] for line in checked.stdout.splitlines() if "FAILED" in line
     ]
+
+
+def test_a_key_that_cannot_sign_stops_the_run_before_any_router_or_ledger(
+    lab: Lab, tmp_path: Path
+) -> None:
+    key = tmp_path / "key.pem"
+    env = {**os.environ, "SIGN_PASS": "correct horse"}
+    made = subprocess.run(
+        [sys.executable, "-m", "netaccept", "keygen", "--private", str(key),
+         "--public", str(tmp_path / "key.pub"), "--passphrase-env", "SIGN_PASS"],
+        capture_output=True, text=True, cwd=ROOT, env=env, check=False, timeout=60,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    out = tmp_path / "reports"
+    result = netaccept(
+        "run", "--inventory", str(LAB_INVENTORY), "--sign-key", str(key), *lab.args(),
+        out=out, env=lab.env(),  # no NETACCEPT_SIGN_PASSPHRASE
+    )  # fmt: skip
+    assert result.code == 4, result.stdout + result.stderr
+    assert "needs a passphrase" in result.stderr and "NETACCEPT_SIGN_PASSPHRASE" in result.stderr
+    assert not out.exists()  # no certificate, no run index, no ledger attempt
