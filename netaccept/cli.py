@@ -23,7 +23,14 @@ from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, POLICY_HELP, HostKeyPolicy
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.ledger import DEFAULT_LEDGER
 from netaccept.paths import project_dir
-from netaccept.plugin import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_PASS, EXIT_USAGE
+from netaccept.plugin import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING,
+    EXIT_PASS,
+    EXIT_USAGE,
+    exit_code_for,
+)
 from netaccept.shard import Shard, ShardError
 
 EXIT_CODES = """exit codes:
@@ -514,7 +521,6 @@ def cmd_report_merge(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
     from netaccept.merge import MergeError, merge
-    from netaccept.plugin import EXIT_FAIL, EXIT_UNDECIDED
 
     try:
         merged = merge(
@@ -531,10 +537,8 @@ def cmd_report_merge(args: argparse.Namespace) -> int:
     if merged.ledger is not None:
         print(f"Ledger: {merged.ledger}")
     run = json.loads((merged.run_dir / "run.json").read_text(encoding="utf-8"))
-    statuses = {s for d in run["devices"] for s in d["checks"].values()}
-    if run["not_completed"] or "error" in statuses:
-        return EXIT_UNDECIDED
-    return EXIT_FAIL if "fail" in statuses else EXIT_PASS
+    statuses = [s for d in run["devices"] for s in d["checks"].values()]
+    return exit_code_for(statuses, not_completed=bool(run["not_completed"]))
 
 
 # ---------------------------------------------------------------- parser

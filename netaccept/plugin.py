@@ -12,7 +12,7 @@ import contextlib
 import getpass
 import os
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -593,7 +593,11 @@ class AcceptanceRun:
             interrupted=interrupted,
             not_completed=self.not_completed,
         )
-        self.exit_code = EXIT_INTERRUPTED if interrupted else exit_code_for(self.results)
+        self.exit_code = exit_code_for(
+            (r.status for r in self.results),
+            interrupted=interrupted is not None,
+            not_completed=bool(self.not_completed),
+        )
 
     def _completed(self, device: Device, interrupted: str | None) -> bool:
         """Whether `device` was captured and decided in full; if not, list it as not completed."""
@@ -652,13 +656,23 @@ class AcceptanceRun:
         }
 
 
-def exit_code_for(results: list[CheckResult]) -> int:
-    statuses = {r.status for r in results}
-    if not results or statuses <= {Status.SKIPPED}:
-        return EXIT_NOTHING
-    if Status.ERROR in statuses:
+def exit_code_for(
+    statuses: Iterable[str], *, interrupted: bool = False, not_completed: bool = False
+) -> int:
+    """The run's exit code from its checks' statuses (one rule for `run` and `report merge`).
+
+    Devices not completed leave the run undecided even when every decided check passed.
+    """
+    found = {Status(s) for s in statuses}
+    if interrupted:
+        return EXIT_INTERRUPTED
+    if not_completed:
         return EXIT_UNDECIDED
-    if Status.FAIL in statuses:
+    if found <= {Status.SKIPPED}:
+        return EXIT_NOTHING
+    if Status.ERROR in found:
+        return EXIT_UNDECIDED
+    if Status.FAIL in found:
         return EXIT_FAIL
     return EXIT_PASS
 

@@ -157,11 +157,14 @@ def render_summary(
                     message,
                 )
             )
-    if interrupted:
+    if interrupted or not_completed:
         console.print()
         console.print(
             Text.assemble(
-                (f"INTERRUPTED ({interrupted}) ", STYLE["incomplete"]),
+                (
+                    f"INTERRUPTED ({interrupted}) " if interrupted else "NOT COMPLETED ",
+                    STYLE["incomplete"],
+                ),
                 f"{len(certificates)} devices completed and certified, "
                 f"{len(not_completed)} not completed (no certificate): run them again",
             )

@@ -231,3 +231,15 @@ def test_merge_refuses_what_is_not_a_run(tmp_path: Path) -> None:
     result = netaccept("report", "merge", str(tmp_path / "empty"), out=tmp_path / "out")
     assert result.code == 4
     assert "neither a run directory" in result.stderr
+
+
+def test_one_exit_rule_for_run_and_merge() -> None:
+    from netaccept.plugin import exit_code_for
+
+    assert exit_code_for(["pass", "skipped"]) == 0
+    assert exit_code_for(["pass", "fail"]) == 1
+    assert exit_code_for(["fail", "error"]) == 6
+    assert exit_code_for([]) == 5 and exit_code_for(["skipped"]) == 5
+    # Devices not completed (a worker died): undecided, even if every decided check passed.
+    assert exit_code_for(["pass"], not_completed=True) == 6
+    assert exit_code_for(["pass"], interrupted=True, not_completed=True) == 2
