@@ -490,7 +490,12 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.field}: {self.message}"
+        # One line per problem, whatever names from the file the message quotes.
+        message = _LINE_BREAKS.sub(lambda m: repr(m.group())[1:-1], self.message)
+        return f"{where}: {self.field}: {message}"
+
+
+_LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 class InventoryError(Exception):

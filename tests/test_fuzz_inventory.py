@@ -36,12 +36,9 @@ WRONG_VALUES = (
 KEY_LINE = re.compile(r"^(?P<indent>\s*(?:- )?)(?P<key>[a-z_]+):(?P<rest>.*)$")
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<field>[^:\n]+): (?P<message>\S.*)$")
 
-COUNT = {"cases": 0}
-
 
 def load_text(tmp_path: Path, content: str | bytes) -> Inventory | InventoryError:
     """Load `content` as an inventory; the only exception allowed through is InventoryError."""
-    COUNT["cases"] += 1
     path = tmp_path / "inventory.yaml"
     if isinstance(content, str):
         path.write_text(content, encoding="utf-8")
@@ -370,8 +367,16 @@ def dump(data: Any) -> str:
 
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 HYPOTHESIS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200,
+    deadline=None,
+    derandomize=True,  # the same cases on every run: CI cannot pass by luck
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
+# Sections whose keys are all field names (not free names such as sites' or groups').
+FIELD_SECTIONS: list[tuple[Any, ...]] = [
+    ("settings",), ("lab",), ("contract",), ("defaults",), ("defaults", "dns"),
+    ("groups", "gsr-ios"), ("groups", "gsr-ios", "software"), ("sites", "NYC1"), ("devices", 0),
+]  # fmt: skip
 
 
 @HYPOTHESIS
@@ -384,12 +389,13 @@ def test_any_value_anywhere_is_loaded_or_a_readable_problem(
 
 
 @HYPOTHESIS
-@given(key=st.text(min_size=1, max_size=20), where=st.sampled_from(PATHS[:16]))
+@given(key=st.text(max_size=20).map(lambda k: "zz" + k), where=st.sampled_from(FIELD_SECTIONS))
 def test_any_extra_key_anywhere_is_refused_readably(
     tmp_path: Path, key: str, where: tuple[Any, ...]
 ) -> None:
     data = _replace(LAB_DATA, (*where, key), "x")
-    load_text(tmp_path, dump(data))
+    assert data != LAB_DATA, where  # the key really went in
+    assert isinstance(load_text(tmp_path, dump(data)), InventoryError), (where, key)
 
 
 @HYPOTHESIS
@@ -405,11 +411,3 @@ def test_any_bytes_spliced_into_the_lab_inventory_are_a_readable_problem(
 ) -> None:
     raw = LAB_TEXT.encode("utf-8")
     load_text(tmp_path, raw[:at] + blob + raw[at:])
-
-
-def test_zz_the_fuzzing_ran_thousands_of_cases() -> None:
-    # Runs last in this file (pytest keeps file order); meaningful on a full run of the file.
-    if COUNT["cases"] < 1000:
-        pytest.skip("only part of the file ran")
-    print(f"inventory fuzzing: {COUNT['cases']} cases")
-    assert COUNT["cases"] >= 3000, COUNT
