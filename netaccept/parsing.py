@@ -122,8 +122,10 @@ def parse(ref: str, output: str, command: str, empty_ok: bool = False) -> list[R
     if refused:
         raise ParseError(f"the router rejected {command!r}: {refused}")
     _refuse_noise(output, command)
-    if empty_ok and not has_content(output):
-        # An empty log buffer still comes with its header: no output at all is a lost answer.
+    if not output.strip() or (empty_ok and not has_content(output)):
+        # No output at all is a lost answer, which must not read as "no neighbours" or "no
+        # such interface" (IOS-XR's answer of a lone timestamp is an answer: no entries).
+        # An empty log buffer still comes with its header.
         raise ParseError(f"{command!r} printed nothing")
     longest = max(output.splitlines(), key=len, default="")
     if len(longest) > MAX_LINE:
