@@ -171,7 +171,6 @@ def test_the_harness_writes_files_only_through_write_atomic() -> None:
     allowed = {
         "evidence.py",  # write_atomic itself
         "signing.py",  # key files: exclusive create of a temporary, then link
-        "hostkeys.py",  # known_hosts: its own temporary + rename under a lock
         "lab.py",  # the simulated routers' own files (keys, spec, log), not reports
         "cli.py",  # `netaccept lab`: its spec in a temporary directory
         "pdf.py",  # Chromium prints to .NAME.partial, renamed when it is a PDF

@@ -317,6 +317,7 @@ def test_acceptance_statements_render(run_dir: Path, tmp_path: Path) -> None:
         write_device(tmp_path, cert, {})
     ok = parse((tmp_path / PASSING / "certificate.html").read_text(encoding="utf-8"))
     bad = parse((tmp_path / FAILING / "certificate.html").read_text(encoding="utf-8"))
+    assert ok.find_all("section", cls="port") and bad.find_all("section", cls="port")
     for section in ok.find_all("section", cls="port"):
         assert "27 November 2026" in section.text and "22 November 2026" in section.text
         assert accepted.statement in section.text

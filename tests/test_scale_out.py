@@ -98,7 +98,7 @@ def test_the_scheduler_sends_each_device_to_the_worker_that_captured_it() -> Non
     assert sorted(i for n in nodes for i in n.sent or []) == list(range(len(collection)))
 
 
-def test_a_capture_crosses_to_the_controller_unchanged(lab: Lab) -> None:
+def test_a_capture_crosses_to_the_controller_unchanged() -> None:
     from netaccept.capture import DeviceCapture
     from netaccept.evidence import Evidence, utc_now
     from netaccept.inventory import load_inventory
