@@ -478,8 +478,7 @@ def _num(row: Row, key: str) -> int:
 
 def _count(row: Row, key: str) -> int | None:
     """A counter the template read, or None where the output had none (never a made-up 0)."""
-    value = str(row.get(key) or "")
-    return int(value) if value.isdigit() else None
+    return _int_or_none(str(row.get(key) or ""))
 
 
 def _interfaces_ios(rows: list[Row], _device: Device) -> list[InterfaceState]:

@@ -1151,7 +1151,7 @@ async def _serve_router(
         sock = _bind(router, host, listen=False)
         sock.listen(0)
         # Fill the accept queue (never accepted): from now on the kernel drops SYNs.
-        filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        filler = _tcp_socket(host)
         filler.setblocking(False)
         with contextlib.suppress(BlockingIOError):
             filler.connect(sock.getsockname())

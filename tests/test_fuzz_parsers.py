@@ -363,3 +363,19 @@ def test_an_ios_interface_without_its_error_counters_is_an_error_not_zero(counte
     outcome = evaluate("interfaces", device, {**outputs, "show interfaces": damaged})
     assert outcome.status == "error", outcome
     assert f"gives no {counter} count" in outcome.message, outcome.message
+
+
+def test_a_definite_failure_is_not_hidden_by_an_interface_without_counters() -> None:
+    device = INVENTORY.device("nyc-gsr-01")
+    outputs = recording(device.name)
+    lines = outputs["show interfaces"].splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{device.loopback} is"))
+    gone = next(i for i in range(start, len(lines)) if "input errors" in lines[i])
+    port = device.ports[0].interface
+    text = "".join(lines[:gone] + lines[gone + 1 :]).replace(
+        f"{port} is up, line protocol is up", f"{port} is down, line protocol is down"
+    )
+    assert f"{port} is down" in text
+    outcome = evaluate("interfaces", device, {**outputs, "show interfaces": text})
+    assert outcome.status == "fail", outcome
+    assert f"{port}: down/down, expected up/up" in outcome.message, outcome.message
