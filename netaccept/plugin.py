@@ -514,13 +514,18 @@ class AcceptanceRun:
         for parsed in [k for k in self.reads if k[0] == device.name]:
             del self.reads[parsed]
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        # Results travel in the report so that they reach the controller under pytest-xdist too.
+        # Results travel in the report so that they reach the controller under pytest-xdist
+        # too. Where they arrive (not on a worker, which sends the report on), the property
+        # is taken out again, before the JUnit writer copies it into every test case.
         if report.when != "teardown":
             return
-        for name, value in report.user_properties:
-            if name == RESULT_PROPERTY:
-                self.results.append(CheckResult.model_validate_json(str(value)))
+        for prop in list(report.user_properties):
+            if prop[0] == RESULT_PROPERTY:
+                self.results.append(CheckResult.model_validate_json(str(prop[1])))
+                if self.share is None:
+                    report.user_properties.remove(prop)
 
     # -- reports
 

@@ -237,3 +237,6 @@ def test_run_junitxml_is_written_whole_by_a_rename(lab: Lab, tmp_path: Path) -> 
     assert "warning" not in (result.stdout + result.stderr).lower()
     cases = list(ET.parse(junit).getroot().iter("testcase"))
     assert len(cases) == 1
+    names = {p.get("name") for p in cases[0].iter("property")}
+    assert {"netaccept.device", "netaccept.check", "netaccept.status"} <= names
+    assert "netaccept.result" not in names  # the internal result record stays internal
