@@ -397,13 +397,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     """Certificates (or a whole run) to PDF with headless Chromium."""
-    from netaccept.pdf import ChromiumError, ChromiumNotFound, render_pdfs
+    from netaccept.pdf import ChromiumError, ChromiumNotFound, pdf_jobs, render_pdfs
 
     path = Path(args.path)
     out = Path(args.out) if args.out else None
     if out is not None and path.is_dir() and out.suffix.lower() == ".pdf":
         _err(
             "with a run directory, --out is the directory that receives <device>.pdf and index.pdf"
+        )
+        return EXIT_USAGE
+    try:
+        jobs = pdf_jobs(path, out)
+    except (FileNotFoundError, ValueError) as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    signed = [pdf for _html, pdf in jobs if pdf.parent.joinpath("certificate.sig").is_file()]
+    if signed:
+        # A file written into a signed certificate's directory afterwards is one the
+        # signature does not cover: `netaccept verify` would then fail. Refuse before.
+        _err(
+            f"{signed[0].parent} is signed: a PDF written there now would make "
+            "`netaccept verify` fail; print to another directory with --out DIR"
         )
         return EXIT_USAGE
     try:
@@ -416,17 +430,6 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         return EXIT_INTERNAL
     for pdf in written:
         print(pdf)
-    late = [
-        p
-        for p in written
-        if p.name == "certificate.pdf" and (p.parent / "certificate.sig").is_file()
-    ]
-    if late:
-        _err(
-            f"{len(late)} certificate.pdf written after the certificate was signed: "
-            "`netaccept verify` reports such a copy as not covered by the signature "
-            "(print to another place with --out, or sign after printing)"
-        )
     return EXIT_PASS
 
 

@@ -102,6 +102,16 @@ def test_signed_certificates_verify_with_only_the_public_key(three_runs: Runs) -
     assert "VERIFIED" in checked.stdout
 
 
+def test_pdf_refuses_to_write_into_signed_certificates(three_runs: Runs) -> None:
+    run = three_runs.runs[0]
+    printed = cli("pdf", str(run))
+    assert printed.returncode == 4, printed.stdout + printed.stderr
+    assert "is signed" in printed.stderr and "--out" in printed.stderr
+    assert not list(run.glob("*/certificate.pdf"))
+    checked = cli("verify", str(run), "--public-key", str(three_runs.public_key))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 @pytest.mark.parametrize(
     "victim", ["certificate.json", "certificate.html", "certificate.xml", "evidence"]
 )
