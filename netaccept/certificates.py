@@ -458,11 +458,13 @@ def write_index(
     *,
     interrupted: str | None = None,
     not_completed: Sequence[NotCompleted] = (),
+    extra: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write index.html and run.json summarising every device of the run.
 
     `interrupted` names the signal that stopped the run; the devices it did not finish are
     `not_completed`. Such a run is marked `"complete": false` and its verdict is incomplete.
+    `extra`: more top-level keys of run.json (`merged_from`, for a merged run).
     """
     verdicts = [c.verdict for c in certificates]
     complete = interrupted is None and not not_completed
@@ -505,6 +507,7 @@ def write_index(
             }
             for c in certificates
         ],
+        **(extra or {}),
     }
     write_atomic(run_dir / "run.json", json.dumps(summary, indent=2) + "\n")
     html = (

@@ -35,7 +35,6 @@ from netaccept.certificates import (
     reserve_run_dir,
     write_index,
 )
-from netaccept.evidence import write_atomic
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.ledger import BUSY_TIMEOUT_S, Ledger, LedgerError
 
@@ -201,12 +200,13 @@ def merge(
         certificates,
         interrupted=", ".join(stops) or None,
         not_completed=not_completed,
+        extra={
+            "merged_from": [
+                {"id": r.id, "directory": str(r.directory), "devices": len(r.certificates)}
+                for r in runs
+            ]
+        },
     )
-    summary = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
-    summary["merged_from"] = [
-        {"id": r.id, "directory": str(r.directory), "devices": len(r.certificates)} for r in runs
-    ]
-    write_atomic(run_dir / "run.json", json.dumps(summary, indent=2) + "\n")
     return Merged(
         run_dir, index, target if recorded else None, tuple(r.id for r in runs), len(certificates)
     )
