@@ -98,6 +98,7 @@ class LiveSessions:
         """Close every open session (a blocked read then ends at once); return how many."""
         with self._lock:
             sessions = list(self._open)
+            self._open.clear()  # closed once: the next call closes only sessions opened since
         for session in sessions:
             with contextlib.suppress(Exception):  # best effort: the session may be half gone
                 session.close()

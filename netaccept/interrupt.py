@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
-# netaccept's "interrupted" exit code (plugin.EXIT_INTERRUPTED; not imported: no cycle).
+# netaccept's "interrupted" exit code; plugin.EXIT_INTERRUPTED is this one.
 ABORT_EXIT_CODE = 2
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

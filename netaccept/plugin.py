@@ -52,7 +52,7 @@ from netaccept.evidence import (
 )
 from netaccept.facts import FACTS, IDENTITY, NAME_CONFIG, Chassis, Fact, SoftwareFacts, Source
 from netaccept.hostkeys import DEFAULT_KNOWN_HOSTS, POLICY_HELP, HostKeyPolicy
-from netaccept.interrupt import SignalStop, StopRequest
+from netaccept.interrupt import ABORT_EXIT_CODE, SignalStop, StopRequest
 from netaccept.inventory import (
     CredentialsMissing,
     Device,
@@ -72,7 +72,7 @@ from netaccept.xmlcert import write_certificate_xml
 # pytest's meanings so that a CI job reads them the same either way.
 EXIT_PASS = 0
 EXIT_FAIL = 1
-EXIT_INTERRUPTED = 2
+EXIT_INTERRUPTED = ABORT_EXIT_CODE  # 2: one value for a stop and a second Ctrl-C
 EXIT_INTERNAL = 3
 EXIT_USAGE = 4
 EXIT_NOTHING = 5
