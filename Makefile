@@ -1,18 +1,33 @@
 # The README's commands. Everything the project needs is installed by these targets.
+#
+# Installs come from uv.lock (exact versions, with hashes) through uv, which is itself
+# pinned with hashes in tools/uv.txt and installed with the Python this machine has.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TOOLS  := .tools
+UV     := $(TOOLS)/bin/uv
+# uv uses the Python given here and never downloads one; .venv is the project environment.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# The quick tier of the tests: no simulated lab, no browser.
+QUICK := -m "not lab" --ignore=tests/test_report_browser.py
 
-.PHONY: install demo test lint format clean browser
+.PHONY: install demo test test-latest lock lint format clean browser
 
 # Headless Chromium renders the reports in the browser tests and `netaccept pdf`.
 CHROMIUM := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV): tools/uv.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install -qq --require-hashes --no-deps -r tools/uv.txt
+	touch $(UV)
+
+# --locked: exactly what uv.lock says, and a refusal if pyproject.toml changed since the
+# lock was made (run `make lock`). --exact: whatever else is in .venv is removed.
+$(STAMP): pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --exact --extra dev --python $(PYTHON) --quiet
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -28,6 +43,21 @@ endif
 test: $(STAMP) browser  ## the project's tests (CI runs exactly this)
 	$(BIN)/python -m pytest
 
+lock: $(UV)  ## refresh uv.lock (and uv's own pin) to the newest versions pyproject.toml allows
+	$(UV) lock --upgrade --python $(PYTHON)
+	echo uv | $(UV) pip compile - --universal --generate-hashes --upgrade --quiet \
+		--custom-compile-command "make lock" -o tools/uv.txt
+
+# The newest versions pyproject.toml's ranges allow, in a throw-away environment, against the
+# quick tier: an upstream release that breaks netaccept is found here, not by a red CI.
+test-latest: $(UV)  ## the quick tests on the newest allowed versions (not the lock)
+	@set -e; env=$$(mktemp -d); trap 'rm -rf "$$env"' EXIT; \
+	$(UV) venv --quiet --python $(PYTHON) "$$env"; \
+	VIRTUAL_ENV="$$env" $(UV) pip install --quiet --refresh --upgrade -e '.[dev]'; \
+	echo "test-latest: the versions picked (differences from uv.lock marked with *):"; \
+	VIRTUAL_ENV="$$env" $(UV) pip freeze --exclude-editable | $(PYTHON) tools/lockdiff.py uv.lock; \
+	"$$env/bin/python" -m pytest $(QUICK) -q -p no:cacheprovider
+
 lint: $(STAMP)  ## ruff (lint and format) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -38,7 +68,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
 
 .PHONY: bench
 bench: $(STAMP)  ## the benchmark (bench/): netaccept run vs a raw SSH floor and the alternatives
