@@ -52,6 +52,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
+from netaccept.libwarnings import quiet_library_warnings
+
+if __name__ == "__main__":
+    # This module is the lab's own process (`python -m netaccept.lab`): the warnings its
+    # libraries raise at import (asyncssh under a newer cryptography) are not the user's.
+    quiet_library_warnings()
+
 import asyncssh
 
 if TYPE_CHECKING:

@@ -62,6 +62,7 @@ from netaccept.inventory import (
     resolve_credentials,
 )
 from netaccept.ledger import AcceptanceTerms, Ledger, PortRecord
+from netaccept.libwarnings import filterwarnings_lines
 from netaccept.parsing import ParseError, read
 from netaccept.signing import SigningError, load_private_key, sign_certificate
 from netaccept.transport import HostKeySettings, ReplayTransport, SshTransport, Transport
@@ -695,6 +696,10 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.option.netaccept_inventory
     if not path:
         return
+    # A netaccept run: the warnings of its libraries stay out of the console and the summary
+    # (only in this run; a suite that merely has the plugin installed keeps its filters).
+    for line in filterwarnings_lines():
+        config.addinivalue_line("filterwarnings", line)
     try:
         inventory = load_inventory(path)
         inventory = inventory.select(config.option.netaccept_device)
