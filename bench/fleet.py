@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 
 from netaccept.inventory import load_inventory
-from netaccept.lab import LabRouterSpec, Platform
-from netaccept.labdns import DnsRecord
-from netaccept.labzone import lab_zone
+from netaccept.lab.dns import DnsRecord
+from netaccept.lab.server import LabRouterSpec, Platform
+from netaccept.lab.zone import lab_zone
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_INVENTORY = ROOT / "inventory" / "lab.yaml"

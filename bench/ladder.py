@@ -2,7 +2,7 @@
 
     python -m bench.ladder --inventory INV --manifest FLEET.json --rung NAME --workers W
 
-Runs `netaccept.capture.capture` (what `netaccept run` does before the checks) with one
+Runs `netaccept.run.capture.capture` (what `netaccept run` does before the checks) with one
 rung's session class and prints one JSON line: capture wall and CPU seconds, evidence
 count, failed devices. The rungs, each adding one change to the one before:
 
@@ -14,7 +14,7 @@ count, failed devices. The rungs, each adding one change to the one before:
 - `evented_reads`: `before` + `nodelay`, but each command is one round trip: write the
   command, wait on paramiko's data event, stop at the echo and then the exact prompt.
 - `tuned`: + the login driven the same way (netmiko's session preparation steps, no
-  sleeps): `netaccept.transport.SshTransport` as it is now.
+  sleeps): `netaccept.session.transport.SshTransport` as it is now.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from netaccept.capture import capture
-from netaccept.commands import ensure_read_only
 from netaccept.inventory import Device, load_inventory, resolve_credentials
-from netaccept.transport import SessionLost, SshTransport, Transport
+from netaccept.run.capture import capture
+from netaccept.session.commands import ensure_read_only
+from netaccept.session.transport import SessionLost, SshTransport, Transport
 
 
 class BeforeSession:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.fleet import Fleet, make_fleet
-from netaccept.lab import LabCredentials, LabProcess
+from netaccept.lab.server import LabCredentials, LabProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -256,7 +256,8 @@ def _clients(
         ),
     ]
     if size in args.xdist_sizes and args.processes > 1:
-        # Scale out: the same run in pytest-xdist processes (netaccept.xdist); one run at the end.
+        # Scale out: the same run in pytest-xdist processes (netaccept.run.xdist); one run
+        # at the end.
         argv = [python, "-m", "netaccept", "run", "--inventory", str(fleet.inventory)]
         argv += ["--no-progress", "--out", str(fleet.directory / "reports-xdist")]
         argv += [*host_keys, "--processes", str(args.processes)]

@@ -5,7 +5,7 @@
 The fleet clones the two healthy lab routers (IOS `nyc-gsr-01`, IOS-XR `nyc-gsr-02`) in
 turn. A seeded random 5% of them carry one fault: every kind of the transport fault
 matrix at least once (a `LabFault` of the lab, over real SSH), the others drawn half from
-it, half from the check fault catalogue (`netaccept.faults`, a recording that breaks
+it, half from the check fault catalogue (`netaccept.lab.faults`, a recording that breaks
 exactly one check). Then one run, and:
 
 - every healthy router (and every merely slow one) is certified pass, every check;
@@ -39,16 +39,16 @@ from typing import Any, Literal
 import dns.reversename
 
 from bench.fleet import ROOT, Fleet, make_fleet
-from netaccept.catalogue import Platform
-from netaccept.faults import BASE, CATALOGUE, Fault
-from netaccept.lab import (
+from netaccept.core.catalogue import Platform
+from netaccept.lab.dns import DnsRecord
+from netaccept.lab.faults import BASE, CATALOGUE, Fault
+from netaccept.lab.server import (
     FaultKind,
     LabCredentials,
     LabFault,
     LabProcess,
     generate_host_key_pair,
 )
-from netaccept.labdns import DnsRecord
 
 # Short, so that a dead router costs seconds (the keys exist in the inventory's `timeouts`).
 TIMEOUTS = {"connect": 3, "banner": 2, "auth": 5, "command": 3, "retry_delay": 0.3}

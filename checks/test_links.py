@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from netaccept.check import check
-from netaccept.facts import InterfaceDescription, InterfaceState, PingResult
-from netaccept.interfaces import interface_key, same_interface
+from netaccept.core.interfaces import interface_key, same_interface
+from netaccept.core.verdicts import Undecidable, Verdict
 from netaccept.inventory import Device
-from netaccept.verdicts import Undecidable, Verdict
+from netaccept.platforms.facts import InterfaceDescription, InterfaceState, PingResult
 
 
 def _find(interfaces: list[InterfaceState], name: str) -> InterfaceState | None:

@@ -6,9 +6,9 @@ import re
 from datetime import timedelta
 
 from netaccept.check import check
-from netaccept.facts import LogFacts
+from netaccept.core.verdicts import Verdict
 from netaccept.inventory import Device
-from netaccept.verdicts import Verdict
+from netaccept.platforms.facts import LogFacts
 
 # Messages that mean a crash or a flap whatever their severity.
 _ALWAYS = re.compile(r"traceback|crashinfo|%SYS-\d-(RESTART|MALLOCFAIL)|CPUHOG", re.I)

@@ -4,7 +4,10 @@ password of last resort, TACACS and the vty access list)."""
 from __future__ import annotations
 
 from netaccept.check import check
-from netaccept.configuration import (
+from netaccept.core.interfaces import same_interface
+from netaccept.core.verdicts import Undecidable, Verdict
+from netaccept.inventory import Device
+from netaccept.platforms.configuration import (
     AaaConfig,
     ConsoleConfig,
     NameConfig,
@@ -12,11 +15,8 @@ from netaccept.configuration import (
     TransferSources,
     VtyConfig,
 )
-from netaccept.dns import LoopbackDns
-from netaccept.facts import TacacsServerStats
-from netaccept.interfaces import same_interface
-from netaccept.inventory import Device
-from netaccept.verdicts import Undecidable, Verdict
+from netaccept.platforms.facts import TacacsServerStats
+from netaccept.session.dns import LoopbackDns
 
 
 @check("loopback_dns")

@@ -8,10 +8,10 @@ the customer's performance monitoring polls: Cisco IP SLA (formerly RTR/SAA). Bo
 from __future__ import annotations
 
 from netaccept.check import check
-from netaccept.configuration import ProbeConfig
-from netaccept.facts import ProbeResult
+from netaccept.core.verdicts import Undecidable, Verdict
 from netaccept.inventory import Device
-from netaccept.verdicts import Undecidable, Verdict
+from netaccept.platforms.configuration import ProbeConfig
+from netaccept.platforms.facts import ProbeResult
 
 
 def _expected(device: Device, check_id: str) -> None:

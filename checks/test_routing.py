@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from netaccept.check import check
-from netaccept.configuration import BgpConfig, IsisConfig
-from netaccept.facts import BgpSession, IsisAdjacency
-from netaccept.interfaces import same_interface
+from netaccept.core.interfaces import same_interface
+from netaccept.core.verdicts import Undecidable, Verdict
 from netaccept.inventory import Device
-from netaccept.verdicts import Undecidable, Verdict
+from netaccept.platforms.configuration import BgpConfig, IsisConfig
+from netaccept.platforms.facts import BgpSession, IsisAdjacency
 
 
 @check("isis_neighbors")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from netaccept.check import check
-from netaccept.facts import Directory, FileDigest, MemoryFacts, SoftwareFacts
+from netaccept.core.verdicts import Undecidable, Verdict
 from netaccept.inventory import Device
-from netaccept.verdicts import Undecidable, Verdict
+from netaccept.platforms.facts import Directory, FileDigest, MemoryFacts, SoftwareFacts
 
 
 def _approved(device: Device, check_id: str) -> tuple[str, str, str | None]:

@@ -1,18 +1,18 @@
 """The ``netaccept`` command: ``python -m netaccept`` and the installed script.
 
 The warnings netaccept's libraries raise are silenced before those libraries are imported
-(:mod:`netaccept.libwarnings`); netaccept's own warnings still show.
+(:mod:`netaccept.core.libwarnings`); netaccept's own warnings still show.
 """
 
 import sys
 
-from netaccept.libwarnings import quiet_library_warnings
+from netaccept.core.libwarnings import quiet_library_warnings
 
 
 def main() -> int:
     quiet_library_warnings()
     # Imported after the filters: netmiko, paramiko and cryptography may warn at import.
-    from netaccept.cli import main as cli_main
+    from netaccept.cli.main import main as cli_main
 
     return cli_main()
 

@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from netaccept.catalogue import PLATFORMS, Platform, check_info
-from netaccept.facts import FACTS
+from netaccept.core.catalogue import PLATFORMS, Platform, check_info
+from netaccept.platforms.facts import FACTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,7 +57,7 @@ def load_checks() -> dict[str, Callable[..., Any]]:
     """Import every check module of `checks/` (as pytest would) and return the implemented ones."""
     import importlib.util
 
-    from netaccept.paths import project_dir
+    from netaccept.core.paths import project_dir
 
     for module in sorted(project_dir("checks").glob("test_*.py")):
         name = f"netaccept_checks.{module.stem}"

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from netaccept.inventory import load_inventory
-from netaccept.lab import LabCredentials, LabProcess, LabRouterSpec
-from netaccept.labzone import lab_zone
+from netaccept.lab.server import LabCredentials, LabProcess, LabRouterSpec
+from netaccept.lab.zone import lab_zone
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_INVENTORY = ROOT / "inventory" / "lab.yaml"

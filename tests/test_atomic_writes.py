@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from netaccept.capture import DeviceCapture
-from netaccept.certificates import (
+from netaccept.core.evidence import Evidence, iso, read_recording, sha256_text, write_recording
+from netaccept.inventory import load_inventory
+from netaccept.report.certificates import (
     Certificate,
     EvidenceRef,
     Identity,
@@ -34,10 +35,9 @@ from netaccept.certificates import (
     write_evidence,
     write_index,
 )
-from netaccept.evidence import Evidence, iso, read_recording, sha256_text, write_recording
-from netaccept.inventory import load_inventory
-from netaccept.signing import generate_keypair, sign_certificate
-from netaccept.xmlcert import write_certificate_xml
+from netaccept.report.signing import generate_keypair, sign_certificate
+from netaccept.report.xmlcert import write_certificate_xml
+from netaccept.run.capture import DeviceCapture
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT
 
 WRITERS = (
@@ -184,4 +184,4 @@ def test_the_harness_writes_files_only_through_write_atomic() -> None:
         )
         if writes and path.name not in allowed:
             offenders.append(path.name)
-    assert not offenders, f"write through netaccept.evidence.write_atomic: {offenders}"
+    assert not offenders, f"write through netaccept.core.evidence.write_atomic: {offenders}"

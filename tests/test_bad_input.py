@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from netaccept.evidence import RecordingError, read_recording, write_atomic
-from netaccept.signing import sign_certificate
+from netaccept.core.evidence import RecordingError, read_recording, write_atomic
+from netaccept.report.signing import sign_certificate
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT, Result, netaccept
 from tests.test_signing import build_device, make_keys
 

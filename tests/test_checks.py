@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from netaccept.catalogue import CHECK_IDS
+from netaccept.core.catalogue import CHECK_IDS
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, Result, netaccept
 
 IOS, XR = "nyc-gsr-01", "nyc-gsr-02"

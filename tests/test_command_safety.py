@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from netaccept.commands import ensure_read_only
-from netaccept.facts import FACTS
 from netaccept.inventory import Device
+from netaccept.platforms.facts import FACTS
+from netaccept.session.commands import ensure_read_only
 from tests.conftest import LAB_INVENTORY, Lab
 
 SEPARATORS = ["\n", "\r", ";", "|", "!", "#", " ", "\t", "`", "$(", "\x00", "\x1b"]
@@ -131,10 +131,10 @@ def test_only_allow_listed_lines_reach_the_wire(lab: Lab, monkeypatch: pytest.Mo
     allow-listed commands, empty lines, and the enable secret after the router asked."""
     from netmiko.base_connection import BaseConnection
 
-    from netaccept.capture import capture
+    from netaccept.core.verdicts import Undecidable
     from netaccept.inventory import load_inventory
-    from netaccept.transport import HostKeySettings, SshTransport
-    from netaccept.verdicts import Undecidable
+    from netaccept.run.capture import capture
+    from netaccept.session.transport import HostKeySettings, SshTransport
 
     written: list[str] = []
     original = BaseConnection.write_channel

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netaccept.commands import ForbiddenCommand, ensure_read_only
+from netaccept.session.commands import ForbiddenCommand, ensure_read_only
 
 ALLOWED_VERBS = (
     "show ",

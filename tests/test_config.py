@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from netaccept.config import Config, Line, parse_config
+from netaccept.platforms.config import Config, Line, parse_config
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ntc-templates"
 

@@ -1,8 +1,9 @@
 """The typed facts read out of a running configuration, as specifications.
 
-Each test states one behaviour of `netaccept.configuration` on a small, realistic
+Each test states one behaviour of `netaccept.platforms.configuration` on a small, realistic
 `show running-config` excerpt of IOS 12.0S / 12.4 / 15.x or IOS-XR 3.9 / 6.x. Secrets are
-written as `netaccept.masking` leaves them (`<removed>`): that is the form these functions see.
+written as `netaccept.session.masking` leaves them (`<removed>`): that is the form these
+functions see.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from textwrap import dedent
 
 import pytest
 
-from netaccept.catalogue import Platform
-from netaccept.config import Config, parse_config
-from netaccept.configuration import (
+from netaccept.core.catalogue import Platform
+from netaccept.platforms.config import Config, parse_config
+from netaccept.platforms.configuration import (
     AclEntry,
     BgpNeighborConfig,
     LocalCredential,
@@ -28,7 +29,7 @@ from netaccept.configuration import (
     transfer_sources,
     vty_config,
 )
-from netaccept.masking import mask_secrets
+from netaccept.session.masking import mask_secrets
 
 IOS: Platform = "cisco_ios"
 XR: Platform = "cisco_xr"

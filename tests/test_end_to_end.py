@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from netaccept.catalogue import CHECK_IDS
+from netaccept.core.catalogue import CHECK_IDS
 from tests.conftest import LAB_INVENTORY, Lab, Result, free_port, netaccept
 
 pytestmark = pytest.mark.lab

@@ -17,11 +17,11 @@ import dns.reversename
 import pytest
 import yaml
 
-from netaccept.catalogue import CHECK_IDS, PLATFORMS
-from netaccept.faults import BASE, CATALOGUE, Fault
+from netaccept.core.catalogue import CHECK_IDS, PLATFORMS
 from netaccept.inventory import load_inventory
-from netaccept.lab import LabCredentials, LabProcess, LabRouterSpec
-from netaccept.labdns import DnsRecord, zone_for
+from netaccept.lab.dns import DnsRecord, zone_for
+from netaccept.lab.faults import BASE, CATALOGUE, Fault
+from netaccept.lab.server import LabCredentials, LabProcess, LabRouterSpec
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, Result, netaccept
 
 pytestmark = pytest.mark.lab

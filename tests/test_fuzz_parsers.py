@@ -5,7 +5,7 @@ doubled or swapped, binary noise and NULs, numbers and case changed, `% Invalid 
 spliced in, nothing at all, a line of 100,000 characters):
 
 - the shared corpus (`../shared/corpus/ntc-templates`, read in place), through
-  `netaccept.parsing.parse` and the fact recipes of `netaccept/facts.py`;
+  `netaccept.platforms.parsing.parse` and the fact recipes of `netaccept/facts.py`;
 - the lab's recordings and the fault catalogue (a failing router per check and platform),
   through the real checks of `checks/`, evaluated the way the plugin evaluates them.
 
@@ -27,13 +27,13 @@ from typing import Any
 
 import pytest
 
-from netaccept.catalogue import Platform
 from netaccept.check import load_checks
-from netaccept.facts import FACTS, Fact
-from netaccept.faults import BASE, CATALOGUE, Fault
+from netaccept.core.catalogue import Platform
+from netaccept.core.verdicts import Undecidable, Verdict
 from netaccept.inventory import Device, load_inventory
-from netaccept.parsing import ParseError, read
-from netaccept.verdicts import Undecidable, Verdict
+from netaccept.lab.faults import BASE, CATALOGUE, Fault
+from netaccept.platforms.facts import FACTS, Fact
+from netaccept.platforms.parsing import ParseError, read
 from tests.conftest import CORPUS, LAB_INVENTORY, LAB_RECORDINGS
 
 INVENTORY = load_inventory(LAB_INVENTORY)

@@ -20,7 +20,7 @@ from typing import Any
 import asyncssh
 import pytest
 
-from netaccept.hostkeys import (
+from netaccept.session.hostkeys import (
     DEFAULT_KNOWN_HOSTS,
     HostKeyOutcome,
     HostKeyPolicy,
@@ -348,7 +348,7 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from netaccept.hostkeys import HostKeyPolicy, check_host_key
+    from netaccept.session.hostkeys import HostKeyPolicy, check_host_key
     path, go, worker, key_type, blob, contested_blob = sys.argv[1:7]
     Path(go + worker).touch()  # imported and ready: the race starts when both are
     while not Path(go).exists():
@@ -456,7 +456,7 @@ def test_paramiko_policy_warns_when_insecure(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     policy = KnownHostsPolicy(tmp_path / "known_hosts", INSECURE, HOST, PORT)
-    with caplog.at_level(logging.WARNING, logger="netaccept.hostkeys"):
+    with caplog.at_level(logging.WARNING, logger="netaccept.session.hostkeys"):
         policy.missing_host_key(FakeClient(), f"[{HOST}]:{PORT}", FakeKey(KEY))
     assert any(record.getMessage().startswith("INSECURE") for record in caplog.records)
 

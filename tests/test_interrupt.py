@@ -24,13 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from netaccept.capture import DeviceCapture, capture
-from netaccept.certificates import new_run_id, reserve_run_dir
-from netaccept.interrupt import StopRequest
 from netaccept.inventory import Device, load_inventory
-from netaccept.lab import LabCredentials, LabFault, LabProcess, LabRouterSpec
-from netaccept.labzone import lab_zone
-from netaccept.transport import SessionLost
+from netaccept.lab.server import LabCredentials, LabFault, LabProcess, LabRouterSpec
+from netaccept.lab.zone import lab_zone
+from netaccept.report.certificates import new_run_id, reserve_run_dir
+from netaccept.run.capture import DeviceCapture, capture
+from netaccept.run.interrupt import StopRequest
+from netaccept.session.transport import SessionLost
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT, Lab
 
 FAST = ("nyc-gsr-01", "nyc-gsr-02")  # captured in full before the signal
@@ -329,7 +329,7 @@ def test_two_runs_started_in_the_same_second_get_two_directories(
 ) -> None:
     frozen = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
     draws = iter(["aaaaaa", "aaaaaa", "bbbbbb"])  # the second run first draws the same id
-    monkeypatch.setattr("netaccept.certificates.secrets.token_hex", lambda _n: next(draws))
+    monkeypatch.setattr("netaccept.report.certificates.secrets.token_hex", lambda _n: next(draws))
     first = reserve_run_dir(tmp_path, frozen, new_run_id(frozen))
     (first / "run.json").write_text("first")
     second = reserve_run_dir(tmp_path, frozen, new_run_id(frozen))
@@ -362,7 +362,7 @@ def test_concurrent_replays_into_one_reports_directory_both_survive(tmp_path: Pa
 
 HANDLER_PROGRAM = """
 import sys, time
-from netaccept.interrupt import SignalStop, StopRequest
+from netaccept.run.interrupt import SignalStop, StopRequest
 stop = StopRequest()
 SignalStop(stop).install()
 print("ready", flush=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from netaccept.catalogue import CHECK_IDS
+from netaccept.core.catalogue import CHECK_IDS
 from netaccept.inventory import (
     CredentialsMissing,
     Inventory,

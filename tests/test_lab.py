@@ -18,7 +18,7 @@ import paramiko
 import pytest
 from netmiko import ConnectHandler, NetmikoAuthenticationException
 
-from netaccept.lab import (
+from netaccept.lab.server import (
     ENV_PASSWORD,
     ENV_SECRET,
     ENV_USERNAME,

@@ -19,14 +19,7 @@ import pytest
 from netmiko import ConnectHandler, NetmikoAuthenticationException, NetmikoTimeoutException
 from netmiko.exceptions import ReadTimeout
 
-from netaccept.hostkeys import (
-    HostKeyOutcome,
-    HostKeyPolicy,
-    HostKeyRefused,
-    KnownHostsPolicy,
-    fingerprint,
-)
-from netaccept.lab import (
+from netaccept.lab.server import (
     LabCredentials,
     LabFault,
     LabProcess,
@@ -37,6 +30,13 @@ from netaccept.lab import (
     host_public_key,
     known_hosts_line,
     load_spec,
+)
+from netaccept.session.hostkeys import (
+    HostKeyOutcome,
+    HostKeyPolicy,
+    HostKeyRefused,
+    KnownHostsPolicy,
+    fingerprint,
 )
 
 pytestmark = pytest.mark.lab

@@ -20,7 +20,8 @@ import dns.reversename
 import pytest
 from netmiko import ConnectHandler
 
-from netaccept.lab import (
+from netaccept.lab.dns import DnsRecord, DnsServer, zone_for
+from netaccept.lab.server import (
     DNS_READY_KEY,
     ENV_PASSWORD,
     ENV_SECRET,
@@ -32,7 +33,6 @@ from netaccept.lab import (
     load_spec,
     main,
 )
-from netaccept.labdns import DnsRecord, DnsServer, zone_for
 
 HOST = "127.0.0.1"
 DOMAIN = "lab.example.net"

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from netaccept import certificates, ledger
+from netaccept import ledger
+from netaccept.core.verdicts import Overall
 from netaccept.ledger import (
     SCHEMA_VERSION,
     AcceptanceTerms,
@@ -23,7 +24,7 @@ from netaccept.ledger import (
     PortAcceptance,
     PortRecord,
 )
-from netaccept.verdicts import Overall
+from netaccept.report import certificates
 
 TERMS = AcceptanceTerms()  # 5 days new, 2 days repair, remedies from the 2nd failed attempt
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netaccept.masking import MASK, mask_secrets
+from netaccept.session.masking import MASK, mask_secrets
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ntc-templates"
 

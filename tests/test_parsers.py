@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from netaccept.parsing import parse
+from netaccept.platforms.parsing import parse
 from tests.conftest import CORPUS
 
 TEMPLATE = "own:cisco_ios_show_interfaces"

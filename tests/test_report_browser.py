@@ -23,16 +23,17 @@ from pathlib import Path
 
 import pytest
 
-from netaccept.browser import ChromiumNotFound, ChromiumRun, dump_dom, find_chromium
-from netaccept.catalogue import CATALOGUE
-from netaccept.certificates import (
+from netaccept.core.catalogue import CATALOGUE
+from netaccept.core.verdicts import Overall, Status
+from netaccept.report.browser import ChromiumNotFound, ChromiumRun, dump_dom, find_chromium
+from netaccept.report.certificates import (
     AcceptanceOut,
     Certificate,
     NotRun,
     with_acceptance,
     write_device,
 )
-from netaccept.pdf import (
+from netaccept.report.pdf import (
     PAPER_POINTS,
     Paper,
     pdf_jobs,
@@ -42,7 +43,6 @@ from netaccept.pdf import (
     render_pdfs,
     screenshot,
 )
-from netaccept.verdicts import Overall, Status
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSING = "nyc-gsr-01"

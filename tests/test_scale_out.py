@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from netaccept.shard import Shard, ShardError, deal
-from netaccept.xdist import DeviceScheduling, capture_data, capture_from, device_of
+from netaccept.run.shard import Shard, ShardError, deal
+from netaccept.run.xdist import DeviceScheduling, capture_data, capture_from, device_of
 from tests.conftest import LAB_INVENTORY, Lab, Result, netaccept
 
 DEVICES = ("nyc-gsr-01", "nyc-gsr-02", "nyc-gsr-03", "chi-gsr-01", "chi-gsr-02", "chi-xr-01")
@@ -99,9 +99,9 @@ def test_the_scheduler_sends_each_device_to_the_worker_that_captured_it() -> Non
 
 
 def test_a_capture_crosses_to_the_controller_unchanged() -> None:
-    from netaccept.capture import DeviceCapture
-    from netaccept.evidence import Evidence, utc_now
+    from netaccept.core.evidence import Evidence, utc_now
     from netaccept.inventory import load_inventory
+    from netaccept.run.capture import DeviceCapture
 
     device = load_inventory(LAB_INVENTORY).device("nyc-gsr-01")
     capture = DeviceCapture(device, "ssh", utc_now(), utc_now(), host_key="ssh-ed25519 X")
@@ -234,7 +234,7 @@ def test_merge_refuses_what_is_not_a_run(tmp_path: Path) -> None:
 
 
 def test_one_exit_rule_for_run_and_merge() -> None:
-    from netaccept.plugin import exit_code_for
+    from netaccept.run.plugin import exit_code_for
 
     assert exit_code_for(["pass", "skipped"]) == 0
     assert exit_code_for(["pass", "fail"]) == 1

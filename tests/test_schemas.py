@@ -24,8 +24,9 @@ import pytest
 import xmlschema
 from jsonschema import Draft202012Validator
 
-from netaccept.catalogue import CHECK_IDS, PLATFORMS
-from netaccept.certificates import (
+from netaccept.core.catalogue import CHECK_IDS, PLATFORMS
+from netaccept.core.verdicts import Overall, Status
+from netaccept.report.certificates import (
     REASON_TEXT,
     REASONS,
     SCHEMA,
@@ -34,9 +35,8 @@ from netaccept.certificates import (
     NotRun,
     with_acceptance,
 )
-from netaccept.transport import ReplayTransport, SshTransport
-from netaccept.verdicts import Overall, Status
-from netaccept.xmlcert import NAMESPACE, certificate_xml, write_certificate_xml
+from netaccept.report.xmlcert import NAMESPACE, certificate_xml, write_certificate_xml
+from netaccept.session.transport import ReplayTransport, SshTransport
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT, Result, netaccept
 
 JSON_SCHEMA_PATH = ROOT / "schemas" / "certificate.schema.json"

@@ -21,7 +21,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from netaccept.signing import (
+from netaccept.report.signing import (
     SIGNATURE_SCHEMA,
     SigningError,
     VerifyReport,

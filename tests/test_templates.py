@@ -1,4 +1,5 @@
-"""The TextFSM templates the harness parses with, proven through `netaccept.parsing.parse`.
+"""The TextFSM templates the harness parses with, proven through
+`netaccept.platforms.parsing.parse`.
 
 Two kinds of evidence:
 - the real device outputs of the shared corpus (`../shared/corpus/ntc-templates`, the
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from netaccept.parsing import ParseError, parse
+from netaccept.platforms.parsing import ParseError, parse
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 NTC_CORPUS = CORPUS / "ntc-templates"

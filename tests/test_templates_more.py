@@ -1,4 +1,5 @@
-"""More TextFSM templates the harness parses with, proven through `netaccept.parsing.parse`.
+"""More TextFSM templates the harness parses with, proven through
+`netaccept.platforms.parsing.parse`.
 
 The project's own templates for IP SLA / RTR, memory, TACACS+, logging and clock outputs, and
 the ntc-templates the harness uses for interfaces, descriptions, ping, TACACS+ and clock.
@@ -23,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from netaccept.parsing import ParseError, parse
+from netaccept.platforms.parsing import ParseError, parse
 
 NTC_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ntc-templates"
 

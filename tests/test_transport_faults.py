@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from netaccept.lab import (
+from netaccept.lab.server import (
     LabCredentials,
     LabFault,
     LabProcess,
@@ -360,9 +360,9 @@ def test_a_session_whose_host_key_was_never_checked_is_not_used(
     the session must not be used, rather than certified with an unverified key."""
     import paramiko
 
-    from netaccept import transport
-    from netaccept.hostkeys import KnownHostsPolicy
     from netaccept.inventory import load_inventory
+    from netaccept.session import transport
+    from netaccept.session.hostkeys import KnownHostsPolicy
 
     class Skipped(KnownHostsPolicy):
         def missing_host_key(self, client: Any, hostname: str, key: Any) -> None:

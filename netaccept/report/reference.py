@@ -1,0 +1,55 @@
+"""The check reference, written from the checks themselves (`netaccept checks --markdown`).
+
+The README's "Check reference" section is this output, so the documentation of what each
+check runs, expects and decides cannot drift from the code: a test compares them.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from netaccept.check import load_checks, uses
+from netaccept.core.catalogue import CATALOGUE
+from netaccept.inventory import Device
+from netaccept.platforms.facts import FACTS
+
+
+def checks_markdown(ios: Device, xr: Device) -> str:
+    """Markdown for every check: what it reads on each platform, when it passes and fails."""
+    implemented = load_checks()
+    parts: list[str] = []
+    for info in CATALOGUE:
+        fn = implemented.get(info.id)
+        parts.append(f"#### {info.line}. {info.schedule2} — `{info.id}`\n")
+        if fn is None:
+            parts.append("Not implemented yet.\n")
+            continue
+        parts.append(f"| reads | IOS (e.g. {ios.name}) | IOS-XR (e.g. {xr.name}) |")
+        parts.append("|---|---|---|")
+        rows: list[str] = []
+        for name in uses(fn):
+            if name == "dns_lookups":
+                rows.append(
+                    "| DNS, asked by the harness | PTR of the loopback address, then A of each "
+                    "name returned (dnspython) | the same |"
+                )
+                continue
+            fact = FACTS[name]
+            cells = [
+                "<br>".join(
+                    dict.fromkeys(f"`{s.command}` ({s.reader})" for s in fact.sources(device))
+                )
+                for device in (ios, xr)
+            ]
+            rows.append(f"| {fact.description} | {cells[0]} | {cells[1]} |")
+        parts.extend(dict.fromkeys(rows))
+        doc = (inspect.getdoc(fn) or "").split("\n", 1)[-1]
+        text = " ".join(doc.split())
+        text = text.replace(" Passes when", "\n\n**Passes** when").replace(
+            "Passes when", "**Passes** when", 1
+        )
+        text = text.replace(" Fails ", "\n\n**Fails** ", 1)
+        parts.append("")
+        parts.append(text.strip())
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"

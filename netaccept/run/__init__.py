@@ -1,0 +1,3 @@
+"""A run: the pytest plugin's hooks, capture, processes and shards, interrupts, the
+technician's terminal.
+"""

@@ -1,0 +1,270 @@
+"""Capture: run every command each device needs, once, concurrently across devices.
+
+The commands come from the selected checks; the outputs become evidence. A device that
+cannot be reached, or a command that fails, is recorded with its reason so that the
+checks which needed it become `error` with that reason, never `pass`.
+
+A stop request (Ctrl-C, SIGTERM) is honoured between commands: no new session or command
+is started, the sessions in flight are closed (which ends a read at once rather than at
+its timeout), and every device that did not finish is marked interrupted, never complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from netaccept.core.evidence import Evidence, utc_now
+from netaccept.inventory import CredentialsMissing, Device
+from netaccept.run.interrupt import StopRequest
+from netaccept.session.commands import ForbiddenCommand, ensure_read_only
+from netaccept.session.masking import mask_secrets
+from netaccept.session.transport import (
+    CommandFailed,
+    DeviceUnavailable,
+    Session,
+    SessionLost,
+    Transport,
+)
+
+
+@dataclass
+class DeviceCapture:
+    """What one device said, and what it could not say."""
+
+    device: Device
+    transport: str
+    started: datetime
+    finished: datetime | None = None
+    host_key: str | None = None
+    host_key_check: str | None = None  # how the host key was verified (SSH), in words
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    unavailable: str | None = None
+    interrupted: str | None = None  # why the capture did not finish: the run was stopped
+
+    @property
+    def complete(self) -> bool:
+        """Every command was tried: the device can be decided and certified."""
+        return self.interrupted is None
+
+    def reason_missing(self, command: str) -> str:
+        """Why there is no output for `command`, in words a technician can act on."""
+        if self.interrupted:
+            return self.interrupted
+        if self.unavailable:
+            return self.unavailable
+        if command in self.failures:
+            return self.failures[command]
+        return f"{command!r} was not captured from {self.device.name}"
+
+
+ProgressCallback = Callable[[str, str, int], None]
+"""Called as (device name, event, commands done): events are start, command, done, failed,
+interrupted."""
+
+log = logging.getLogger(__name__)
+
+# After a stop request, how long the sessions in flight get to notice that they were closed.
+STOP_GRACE_S = 2.0
+
+
+class _Stopped(Exception):
+    """The run was asked to stop: no further command on this device."""
+
+
+class LiveSessions:
+    """The sessions open right now, so that a stop request can close them from outside."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: set[Session] = set()
+
+    def add(self, session: Session) -> None:
+        with self._lock:
+            self._open.add(session)
+
+    def discard(self, session: Session) -> None:
+        with self._lock:
+            self._open.discard(session)
+
+    def close_all(self) -> int:
+        """Close every open session (a blocked read then ends at once); return how many."""
+        with self._lock:
+            sessions = list(self._open)
+            self._open.clear()  # closed once: the next call closes only sessions opened since
+        for session in sessions:
+            with contextlib.suppress(Exception):  # best effort: the session may be half gone
+                session.close()
+        return len(sessions)
+
+
+def capture_device(
+    device: Device,
+    commands: Sequence[str],
+    transport: Transport,
+    progress: ProgressCallback | None = None,
+    *,
+    stop: StopRequest | None = None,
+    live: LiveSessions | None = None,
+) -> DeviceCapture:
+    """Run `commands` on `device` in order over one session, until `stop` is requested."""
+    stop = stop if stop is not None else StopRequest()
+    result = DeviceCapture(device, transport.name, utc_now())
+    notify = progress or (lambda _name, _event, _done: None)
+    notify(device.name, "start", 0)
+    for command in commands:  # nothing unsafe may even be attempted
+        try:
+            ensure_read_only(command)
+        except ForbiddenCommand as exc:
+            result.failures[command] = str(exc)
+    runnable = [c for c in commands if c not in result.failures]
+    session: Session | None = None
+    tried = 0
+    try:
+        if stop:
+            raise _Stopped
+        log.debug("%s: opening a session to %s:%d", device.name, device.host, device.port)
+        session = transport.open(device)
+        log.info("%s: session open, %d commands to run", device.name, len(runnable))
+        if live is not None:
+            live.add(session)
+        result.host_key = session.host_key
+        result.host_key_check = session.host_key_check
+        for done, command in enumerate(runnable, start=1):
+            if stop:
+                raise _Stopped
+            try:
+                output = session.run(command)
+            except CommandFailed as exc:
+                result.failures[command] = str(exc)
+            except SessionLost as exc:
+                if stop:  # closed by the stop request, not lost
+                    raise _Stopped from None
+                for rest in runnable[done - 1 :]:
+                    result.failures[rest] = f"{device.name} ({device.host}:{device.port}): {exc}"
+                notify(device.name, "failed", done)
+                break
+            else:
+                # Secrets are masked before the output is stored, shown or hashed: the
+                # masked text is the evidence.
+                result.evidence[command] = Evidence.of(command, mask_secrets(output))
+            tried = done
+            notify(device.name, "command", done)
+        else:
+            notify(device.name, "done", len(runnable))
+            log.info("%s: captured, %d commands", device.name, len(runnable))
+    except _Stopped:
+        result.interrupted = _interrupted(
+            device, stop, f"after {tried} of {len(runnable)} commands"
+        )
+        notify(device.name, "interrupted", tried)
+        log.info("%s", result.interrupted)
+    except (DeviceUnavailable, CredentialsMissing) as exc:
+        result.unavailable = str(exc)
+        notify(device.name, "failed", 0)
+        log.info("%s", result.unavailable)
+    except Exception as exc:  # a transport bug must not take the other devices down with it
+        result.unavailable = (
+            f"{device.name} ({device.host}:{device.port}): internal error while capturing: "
+            f"{type(exc).__name__}: {exc}; please report it with this message"
+        )
+        notify(device.name, "failed", 0)
+    finally:
+        if session is not None:
+            session.close()
+            if live is not None:
+                live.discard(session)
+        result.finished = utc_now()
+    return result
+
+
+def _interrupted(device: Device, stop: StopRequest, where: str) -> str:
+    return (
+        f"{device.name} ({device.host}:{device.port}): not completed: the run was interrupted "
+        f"({stop.reason}) {where}; run it again to certify this device"
+    )
+
+
+def capture(
+    plan: Sequence[tuple[Device, Sequence[str]]],
+    transport: Transport,
+    *,
+    workers: int,
+    progress: ProgressCallback | None = None,
+    stop: StopRequest | None = None,
+    grace: float = STOP_GRACE_S,
+) -> dict[str, DeviceCapture]:
+    """Capture every device's commands with at most `workers` sessions open at once.
+
+    Returns a capture for every device of `plan`, in its order. Once `stop` is requested
+    no device is started, the open sessions are closed, and after at most `grace` seconds
+    every device that did not finish is returned marked interrupted. The workers are
+    daemon threads, so one stuck in a connect cannot hold the process after the run.
+    """
+    if not plan:
+        return {}
+    stop = stop if stop is not None else StopRequest()
+    notify = progress or (lambda _name, _event, _done: None)
+    live = LiveSessions()
+    waiting = deque(plan)
+    results: dict[str, DeviceCapture] = {}
+    lock = threading.Lock()
+    count = max(1, min(workers, len(plan)))
+    running = [count]
+    all_done = threading.Event()
+
+    def work() -> None:
+        try:
+            while True:
+                with lock:
+                    if stop or not waiting:
+                        return
+                    device, commands = waiting.popleft()
+                try:
+                    result = capture_device(
+                        device, commands, transport, progress, stop=stop, live=live
+                    )
+                except Exception as exc:  # a worker must always report its device
+                    result = DeviceCapture(device, transport.name, utc_now(), utc_now())
+                    result.unavailable = (
+                        f"{device.name}: internal error while capturing: "
+                        f"{type(exc).__name__}: {exc}; please report it with this message"
+                    )
+                with lock:
+                    results[device.name] = result
+        finally:
+            with lock:
+                running[0] -= 1
+                if running[0] == 0:
+                    all_done.set()
+
+    for number in range(count):
+        threading.Thread(target=work, name=f"netaccept-capture-{number}", daemon=True).start()
+    # Polled, not waited on forever: the stop request is set by a signal handler, which
+    # must not touch a lock the main thread could be holding.
+    while not all_done.wait(0.1):
+        if stop:
+            log.info("stop requested (%s): closing the sessions in flight", stop.reason)
+            deadline = time.monotonic() + grace
+            while not all_done.wait(0.05) and time.monotonic() < deadline:
+                live.close_all()  # again: a session may have opened in the meantime
+            break
+    with lock:
+        captured = dict(results)
+    out: dict[str, DeviceCapture] = {}
+    for device, _commands in plan:
+        result = captured.get(device.name)
+        if result is None:  # never started, or still connecting when the grace ran out
+            now = utc_now()
+            result = DeviceCapture(device, transport.name, now, now)
+            result.interrupted = _interrupted(device, stop, "before its capture finished")
+            notify(device.name, "interrupted", 0)
+        out[device.name] = result
+    return out

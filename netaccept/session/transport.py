@@ -1,0 +1,634 @@
+"""Transports: how the raw output of a command is obtained for a device.
+
+Two implementations of one small interface: netmiko over SSH for real routers (and the
+lab), and replay from a recording. Both refuse any command outside the read-only
+allow-list before anything else happens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import random
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from netaccept.core.evidence import Recording, RecordingError, read_recording, recording_path
+from netaccept.inventory import Device, resolve_credentials
+from netaccept.session.commands import ensure_read_only
+from netaccept.session.hostkeys import (
+    DEFAULT_KNOWN_HOSTS,
+    HostKeyDecision,
+    HostKeyOutcome,
+    HostKeyPolicy,
+    HostKeyRefused,
+    KnownHostsPolicy,
+)
+
+
+class TransportError(Exception):
+    """Base of everything that stops the harness from getting an output."""
+
+
+class DeviceUnavailable(TransportError):
+    """No session could be opened: every command of the device is undecidable.
+
+    `transient` failures (refused, TCP or banner timeout, reset during the handshake) are
+    worth one more try; authentication, enable and host key failures never are.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class CommandFailed(TransportError):
+    """This one command produced no usable output; the session is still usable."""
+
+
+class SessionLost(TransportError):
+    """The session died mid-way: the remaining commands cannot be run on it."""
+
+
+class Session(Protocol):
+    """An open conversation with one device."""
+
+    host_key: str | None
+    host_key_check: str | None
+
+    def run(self, command: str) -> str:
+        """The raw output of `command` (without the echoed command and the prompt)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Transport(Protocol):
+    """Opens sessions; `name` appears in certificates ("ssh" or "replay")."""
+
+    name: str
+
+    def open(self, device: Device) -> Session: ...
+
+
+# ---------------------------------------------------------------- replay
+
+
+class ReplaySession:
+    host_key: str | None = None
+    host_key_check: str | None = None
+
+    def __init__(self, device: Device, recording: Recording, source: Path) -> None:
+        self._device = device
+        self._recording = recording
+        self._source = source
+
+    def run(self, command: str) -> str:
+        ensure_read_only(command)
+        try:
+            return self._recording.outputs[command]
+        except KeyError:
+            raise CommandFailed(
+                f"the recording {self._source} has no output for {command!r}"
+            ) from None
+
+    def close(self) -> None:
+        pass
+
+
+class ReplayTransport:
+    """Answers from a recording directory (`<device>.json` per device); no connection."""
+
+    name = "replay"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def open(self, device: Device) -> ReplaySession:
+        path = recording_path(self.directory, device.name)
+        try:
+            recording = read_recording(path)
+        except RecordingError as exc:
+            raise DeviceUnavailable(str(exc)) from None
+        if recording.platform != device.platform:
+            raise DeviceUnavailable(
+                f"{path} was recorded from a {recording.platform} device but the inventory "
+                f"says {device.name} is {device.platform}"
+            )
+        return ReplaySession(device, recording, path)
+
+
+# ---------------------------------------------------------------- SSH (netmiko)
+
+_PASSWORD_PROMPT = re.compile(r"(?i)password:\s*$")
+# What netmiko's Cisco drivers keep of the prompt as `base_prompt` (it strips the trailing
+# `#`/`>` and abbreviates, because the router abbreviates its hostname in config mode).
+_BASE_PROMPT_LENGTH = {"cisco_ios": 16, "cisco_xr": 31}
+# Exactly what netmiko's IOS and IOS-XR session_preparation() send.
+_SESSION_SETTINGS = ("terminal width 511", "terminal length 0")
+
+
+@dataclass(frozen=True)
+class HostKeySettings:
+    """How router host keys are verified (``--host-key-policy``, ``--known-hosts``)."""
+
+    policy: HostKeyPolicy = HostKeyPolicy.STRICT
+    known_hosts: Path = DEFAULT_KNOWN_HOSTS
+
+
+def _verification(decision: HostKeyDecision) -> str:
+    """How the host key was verified, in words for the certificate."""
+    if decision.outcome is HostKeyOutcome.RECORDED:
+        return (
+            f"unknown before this run; recorded on first use as line {decision.line} of "
+            f"{decision.known_hosts} (--host-key-policy accept-new)"
+        )
+    if not decision.verified:
+        return "NOT verified (--host-key-policy insecure)"
+    return (
+        f"matches line {decision.line} of {decision.known_hosts} "
+        f"(--host-key-policy {decision.policy.value})"
+    )
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and what it was raised from or during (netmiko keeps paramiko's error there)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _tcp_error(device: Device, exc: OSError) -> DeviceUnavailable:
+    """Why the TCP connection failed, and what to do about it."""
+    where = f"{device.name} ({device.host}:{device.port})"
+    seconds = device.timeouts.connect
+    if isinstance(exc, socket.gaierror):
+        return DeviceUnavailable(
+            f"{where}: cannot resolve {device.host} ({_os_reason(exc)}): check the name in "
+            "the inventory, or use an address"
+        )
+    if isinstance(exc, ConnectionRefusedError) or exc.errno == errno.ECONNREFUSED:
+        return DeviceUnavailable(
+            f"{where}: connection refused: nothing accepts SSH on port {device.port}; check "
+            "that SSH is enabled on the router (crypto key, ip ssh / ssh server), the port, "
+            "and any ACL or firewall that sends resets",
+            transient=True,
+        )
+    if isinstance(exc, TimeoutError):
+        return DeviceUnavailable(
+            f"{where}: no TCP connection within {seconds:g} s (timeouts.connect): no route, "
+            "or a firewall or ACL drops the packets; check the address and the path, and "
+            "raise timeouts.connect on slow links",
+            transient=True,
+        )
+    return DeviceUnavailable(
+        f"{where}: no TCP connection ({_os_reason(exc)}); check the address, the routing and "
+        "any firewall in between",
+        transient=exc.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNRESET),
+    )
+
+
+def _connect_error(device: Device, exc: BaseException) -> DeviceUnavailable:
+    """What went wrong between TCP and a logged-in session, and what to do about it."""
+    from netmiko.exceptions import NetmikoAuthenticationException
+
+    where = f"{device.name} ({device.host}:{device.port})"
+    t = device.timeouts
+    refs = device.credentials
+    if isinstance(exc, HostKeyRefused):
+        return DeviceUnavailable(f"{where}: {exc.decision.message}")
+    chain = _causes(exc)
+    text = " ".join(str(e) for e in chain)
+    if isinstance(exc, NetmikoAuthenticationException):
+        if "Authentication timeout" in text:
+            return DeviceUnavailable(
+                f"{where}: no answer to the login within {t.auth:g} s (timeouts.auth): the "
+                "router's AAA servers (TACACS+, RADIUS) may be slow or unreachable; raise "
+                "timeouts.auth, or check them from the router; not retried (account lockouts)"
+            )
+        return DeviceUnavailable(
+            f"{where}: authentication failed; check the username and password in "
+            f"{refs.username_env} / {refs.password_env}; not retried, because repeated "
+            "failures can lock the account (TACACS+)"
+        )
+    if "Error reading SSH protocol banner" in text:
+        return DeviceUnavailable(
+            f"{where}: TCP connected but no SSH banner within {t.banner:g} s "
+            "(timeouts.banner): the router's SSH server is busy or stuck (all vty lines in "
+            "use?), or this port is not SSH; raise timeouts.banner for a slow router",
+            transient=True,
+        )
+    if any(isinstance(e, ConnectionResetError | EOFError) for e in chain) or (
+        "Connection reset" in text or "EOF during negotiation" in text
+    ):
+        return DeviceUnavailable(
+            f"{where}: the router closed the connection during the SSH handshake (vty lines "
+            "busy, or a vty access-class refusing this address?); run again",
+            transient=True,
+        )
+    if any(isinstance(e, TimeoutError) for e in chain):
+        return DeviceUnavailable(
+            f"{where}: the SSH handshake did not complete within {t.connect:g} s "
+            "(timeouts.connect): the router is overloaded or the path drops packets",
+            transient=True,
+        )
+    cause = chain[-1]
+    return DeviceUnavailable(
+        f"{where}: the SSH session could not be set up: {type(cause).__name__}: "
+        f"{_first_line(cause)}"
+    )
+
+
+class _Timeout(Exception):
+    """The router printed nothing that ends the read before the deadline."""
+
+    def __init__(self, partial: str = "") -> None:
+        super().__init__("timed out")
+        self.partial = partial  # what was read before the deadline
+
+
+class _Closed(Exception):
+    """The router or the network closed the session."""
+
+
+class _NotEnabled(Exception):
+    """IOS refused the enable secret (or has none set)."""
+
+
+def _prompt_line(text: str) -> str | None:
+    """The last line of `text` if it is a complete CLI prompt (`NAME#`, `NAME>`), else None."""
+    line = text[text.rfind("\n") + 1 :].strip()
+    return line if line[-1:] in ("#", ">") else None
+
+
+class NetmikoSession:
+    """A netmiko connection, enabled on IOS, with the router's own prompt as the end marker.
+
+    netmiko opens the connection (paramiko, authentication, the interactive shell) and does
+    the channel I/O (`write_channel`, `read_channel`, which normalises line ends and keeps
+    its read buffer) and the stripping of echo and prompt. What netmiko does by timing, this
+    class does by waiting for data: netmiko's loops sleep 10-100 ms between reads
+    (`send_command` at least 25 ms per command, its session preparation and `find_prompt`
+    about 250 ms per login), which at hundreds of routers is most of a run. Here every read
+    waits on paramiko's "data ready" event and ends as soon as the router has printed the
+    echo of the command and then its own, exact prompt at the start of the last line, so a
+    command takes one round trip. The session preparation is netmiko's (terminal width 511,
+    terminal length 0, then `enable` on IOS), driven the same way.
+
+    The TCP connection is opened here with TCP_NODELAY and handed to paramiko (`sock=`):
+    without it, Nagle's algorithm holds back small writes (each command) on some paths.
+    """
+
+    def __init__(
+        self,
+        device: Device,
+        username: str,
+        password: str,
+        secret: str,
+        host_keys: HostKeySettings | None = None,
+    ) -> None:
+        from netmiko import ConnectHandler
+
+        self._device = device
+        self._conn: Any = None
+        self._channel: Any = None
+        self.host_key: str | None = None
+        self.host_key_check: str | None = None
+        where = f"{device.name} ({device.host}:{device.port})"
+        t = device.timeouts
+        try:
+            sock = _tcp_connect(device.host, device.port, t.connect)
+        except OSError as exc:
+            raise _tcp_error(device, exc) from None
+        keys = host_keys or HostKeySettings()
+        policy = KnownHostsPolicy(keys.known_hosts, keys.policy, device.host, device.port)
+        try:
+            self._conn = ConnectHandler(
+                device_type=device.platform,
+                host=device.host,
+                port=device.port,
+                username=username,
+                password=password,
+                secret=secret,
+                conn_timeout=t.connect,
+                banner_timeout=t.banner,
+                auth_timeout=t.auth,
+                allow_agent=False,
+                use_keys=False,
+                ssh_config_file=None,
+                fast_cli=True,
+                sock=sock,
+                auto_connect=False,  # the session preparation below replaces netmiko's
+            )
+            # netmiko offers only paramiko's AutoAdd or Reject. The client loads no host keys
+            # of its own (system_host_keys and alt_host_keys are off), so paramiko asks this
+            # policy about every key: after key exchange, before the password is sent.
+            self._conn.key_policy = policy
+            self._conn.establish_connection()
+        except Exception as exc:  # paramiko raises many types; none may escape as a crash
+            self._abandon(sock)
+            raise _connect_error(device, exc) from None
+        decision = policy.decision
+        if decision is None:  # paramiko knew the key from elsewhere and never asked
+            self._abandon(sock)
+            raise DeviceUnavailable(
+                f"{where}: the router's host key was not checked against "
+                f"{keys.known_hosts}; the session is not used"
+            )
+        self.host_key = f"{decision.key_type} {decision.fingerprint}"
+        self.host_key_check = _verification(decision)
+        self._channel = self._conn.remote_conn
+        # Set by paramiko whenever data arrives or the channel closes (documented for
+        # BufferedPipe.set_event); cleared when everything has been read.
+        self._ready = threading.Event()
+        self._channel.in_buffer.set_event(self._ready)
+        try:
+            prompt = self._prepare()
+        except _NotEnabled as exc:
+            self.close()
+            raise DeviceUnavailable(
+                f"{where}: could not enter privileged mode: {exc}; check the enable secret in "
+                f"{device.credentials.secret_env} (it defaults to the password); not retried"
+            ) from None
+        except _Timeout:
+            self.close()
+            waited, setting, seconds = self._step
+            raise DeviceUnavailable(
+                f"{where}: logged in, but {waited} did not come within {seconds:g} s "
+                f"({setting}): the router's CLI is stuck or overloaded; run again, or raise "
+                f"{setting} for a slow router"
+            ) from None
+        except Exception as exc:  # closed by the router, or a channel error
+            self.close()
+            raise DeviceUnavailable(
+                f"{where}: the router closed the session during login "
+                f"({_first_line(exc)}): a vty access-class, an exec timeout or AAA "
+                "authorization may refuse this user; run again",
+                transient=isinstance(exc, _Closed),
+            ) from None
+        self._prompt = prompt
+        self._conn.base_prompt = prompt[:-1][: _BASE_PROMPT_LENGTH.get(device.platform, 31)]
+
+    def _abandon(self, sock: socket.socket) -> None:
+        if self._conn is not None:
+            self._conn.cleanup = _no_logout
+            with contextlib.suppress(Exception):
+                self._conn.disconnect()  # also removes netmiko's secrets filter from its log
+        sock.close()
+
+    # -- reading
+
+    def _read(self, done: Callable[[str], bool], deadline: float) -> str:
+        """Read until `done(everything read so far)`; waits for data, never polls."""
+        text = ""
+        while True:
+            chunk: str = self._conn.read_channel()
+            if chunk:
+                text += chunk
+                if done(text):
+                    return text
+                continue
+            if self._channel.closed or self._channel.eof_received:
+                raise _Closed("the router closed the session")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Timeout(text)
+            self._ready.wait(remaining)
+
+    def _send(self, line: str, deadline: float) -> tuple[str, str]:
+        """Send `line`; read its echo and what follows up to a prompt: (output, prompt)."""
+        ensure_read_only(line)
+        self._conn.write_channel(self._conn.normalize_cmd(line))
+        found: list[str] = []
+
+        def done(text: str) -> bool:
+            echo = text.find(line)
+            if echo < 0:
+                return False
+            prompt = _prompt_line(text[echo + len(line) :])
+            if prompt is None:
+                return False
+            found.append(prompt)
+            return True
+
+        text = self._read(done, deadline)
+        return text[text.find(line) :], found[0]
+
+    def _prepare(self) -> str:
+        """netmiko's session preparation, then `enable` on IOS; returns the prompt.
+
+        The first prompt must come within timeouts.connect; each step after it is a command
+        and has timeouts.command, as any other (a slow router is slow at these too).
+        `self._step` says which step a timeout interrupted.
+        """
+        conn = self._conn
+        t = self._device.timeouts
+        self._step = "the first CLI prompt", "timeouts.connect", t.connect
+        conn.write_channel(conn.RETURN)  # as netmiko does: some routers wait for a key
+        self._read(lambda text: _prompt_line(text) is not None, time.monotonic() + t.connect)
+        prompt = ""
+        for setting in _SESSION_SETTINGS:
+            self._step = f"the prompt after {setting!r}", "timeouts.command", t.command
+            _output, prompt = self._send(setting, time.monotonic() + t.command)
+        if self._device.platform == "cisco_ios" and not prompt.endswith("#"):
+            self._step = "the prompt after 'enable'", "timeouts.command", t.command
+            prompt = self._enable(time.monotonic() + t.command)
+        return prompt
+
+    def _enable(self, deadline: float) -> str:
+        conn = self._conn
+        conn.write_channel(conn.normalize_cmd(ensure_read_only("enable")))
+
+        def asked(text: str) -> bool:
+            after = text[text.find("enable") + len("enable") :] if "enable" in text else ""
+            return bool(_PASSWORD_PROMPT.search(after) or _prompt_line(after))
+
+        text = self._read(asked, deadline)
+        if _PASSWORD_PROMPT.search(text):
+            conn.write_channel(conn.normalize_cmd(conn.secret))
+            # A wrong secret gives the user-mode prompt back, or asks again.
+            text = self._read(
+                lambda text: bool(_prompt_line(text) or _PASSWORD_PROMPT.search(text)), deadline
+            )
+        prompt = _prompt_line(text)
+        if prompt is None or not prompt.endswith("#"):
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            said = [line for line in lines if line.startswith("%")]
+            where = f"stayed at {prompt!r}" if prompt else f"asked {lines[-1]!r} again"
+            raise _NotEnabled(f"the router {where}" + (f" ({said[-1]})" if said else ""))
+        return prompt
+
+    # -- the interface
+
+    def run(self, command: str) -> str:
+        ensure_read_only(command)
+        line = command.strip()
+        timeout = self._device.timeouts.command
+        ends = ("\n" + self._prompt, "\n" + self._prompt[:-1] + ">")
+        tail = len(ends[0]) + 8
+
+        def done(text: str) -> bool:
+            # The router's own prompt alone on the last line, after the echo of the command
+            # (so that no earlier prompt can end the read); or the same prompt in user mode,
+            # if privileged mode was lost mid-session. Only the tail is looked at: an output
+            # of megabytes arrives in many chunks.
+            return text[-tail:].rstrip(" ").endswith(ends) and text.find(line) >= 0
+
+        try:
+            self._conn.write_channel(self._conn.normalize_cmd(line))
+            text = self._read(done, time.monotonic() + timeout)
+        except _Timeout as exc:
+            raise SessionLost(self._timed_out(command, exc.partial)) from None
+        except (_Closed, OSError, EOFError):
+            raise SessionLost(_dropped(command)) from None
+        except Exception as exc:
+            raise SessionLost(
+                f"the session failed during {command!r}: {type(exc).__name__}: "
+                f"{_first_line(exc)}; the remaining commands were not run; run again"
+            ) from None
+        if not text.rstrip(" ").endswith(ends[0]):
+            raise SessionLost(_prompt_changed(self._prompt, ends[1].strip(), command))
+        text = text[text.find(line) :]
+        # What the router printed is the evidence, noise and all: whether it can be read
+        # (binary noise, a configuration cut short) is for the parser to say, the same for a
+        # live run and a replay.
+        return str(self._conn.strip_prompt(self._conn.strip_command(line, text)))
+
+    def _timed_out(self, command: str, partial: str) -> str:
+        """Why `command` did not finish: hung, prompt changed, connection gone, or slow."""
+        seconds = self._device.timeouts.command
+        prompt = _prompt_line(partial) if partial.find(command.strip()) >= 0 else None
+        if prompt is None or prompt == self._prompt:
+            prompt = self._probe_prompt()
+        if prompt is None:
+            return _dropped(command)
+        if not prompt:
+            return (
+                f"{command!r} did not finish within {seconds:g} s (timeouts.command) and the "
+                "router no longer answers, not even an empty line: the session hung (CLI "
+                "stuck or router overloaded); the remaining commands were not run; run "
+                "again, or raise timeouts.command if the router is only slow"
+            )
+        if prompt != self._prompt:
+            return _prompt_changed(self._prompt, prompt, command)
+        return (
+            f"{command!r} did not finish within {seconds:g} s (timeouts.command), although "
+            "the router still answers: the command is slow on this router; raise "
+            "timeouts.command"
+        )
+
+    def _probe_prompt(self) -> str | None:
+        """The prompt the router prints after an empty line: None if the connection is gone,
+        "" if it prints none within _PROBE_SECONDS."""
+        try:
+            self._conn.write_channel(self._conn.RETURN)
+            text = self._read(
+                lambda text: _prompt_line(text) is not None, time.monotonic() + _PROBE_SECONDS
+            )
+        except _Timeout:
+            return ""
+        except Exception:  # closed, reset, or the transport is gone
+            return None
+        return _prompt_line(text) or ""
+
+    def close(self) -> None:
+        # Closing the channel first ends the CLI session on the router at once (as `exit`
+        # would) and leaves netmiko's disconnect() nothing to wait for; the session may
+        # already be gone, and then there is nothing left to release.
+        if self._conn is None:
+            return
+        if self._channel is not None:
+            with contextlib.suppress(Exception):
+                self._channel.close()
+        # netmiko's disconnect() would first log out politely (`exit`, then wait for the
+        # router): with the channel closed that goes nowhere, and on a hung session it waits
+        # in vain. Only its release of the connection and of its log filter is wanted.
+        self._conn.cleanup = _no_logout
+        with contextlib.suppress(Exception):
+            self._conn.disconnect()
+
+
+def _no_logout(command: str = "") -> None:
+    """Stands in for netmiko's cleanup(): nothing is sent to a router that is being left."""
+
+
+# How long a router whose command timed out may take to answer an empty line.
+_PROBE_SECONDS = 1.5
+
+
+def _dropped(command: str) -> str:
+    return (
+        f"the router closed the connection during {command!r}, before its prompt came back: "
+        "it may have reloaded, or its vty session was cleared, or a firewall or NAT dropped "
+        "the session; the partial output is not used and the remaining commands were not "
+        "run; run again"
+    )
+
+
+def _prompt_changed(before: str, after: str, command: str) -> str:
+    return (
+        f"the prompt changed from {before!r} to {after!r} during {command!r}: the hostname "
+        "was changed or privileged mode was lost mid-session (is someone configuring the "
+        "router?); the session is not trusted any more and the remaining commands were not "
+        "run; run again when the router is stable (and update the inventory if it was renamed)"
+    )
+
+
+def _tcp_connect(host: str, port: int, timeout: float) -> socket.socket:
+    sock = socket.create_connection((host, port), timeout=timeout)
+    with contextlib.suppress(OSError):  # an optimisation only, not on every socket type
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or _first_line(exc)).lower()
+
+
+class SshTransport:
+    """Live SSH through netmiko, credentials from the environment (or a prompt).
+
+    Host keys are verified against a known_hosts file (`host_keys`). A transient connection
+    failure (refused, TCP or banner timeout, reset during the handshake) is tried once more
+    after timeouts.retry_delay, plus up to half as much jitter so that a POP's routers do
+    not all come back at once; authentication, enable and host key failures never are
+    (repeated failed logins can lock a TACACS+ account).
+    """
+
+    name = "ssh"
+
+    def __init__(self, host_keys: HostKeySettings | None = None) -> None:
+        # Imported here, once, rather than by the first of many sessions opening at once.
+        import netmiko  # noqa: F401
+
+        self.host_keys = host_keys or HostKeySettings()
+
+    def open(self, device: Device) -> NetmikoSession:
+        username, password, secret = resolve_credentials(device)
+        try:
+            return NetmikoSession(device, username, password, secret, self.host_keys)
+        except DeviceUnavailable as exc:
+            if not exc.transient:
+                raise
+        delay = device.timeouts.retry_delay
+        time.sleep(delay + random.uniform(0, delay / 2))
+        try:
+            return NetmikoSession(device, username, password, secret, self.host_keys)
+        except DeviceUnavailable as exc:
+            raise DeviceUnavailable(
+                f"{exc} (tried twice, {delay:g} s apart)", transient=exc.transient
+            ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
