@@ -19,7 +19,7 @@ import yaml
 
 from netaccept.inventory import load_inventory
 from netaccept.lab.dns import DnsRecord
-from netaccept.lab.server import LabRouterSpec, Platform
+from netaccept.lab.server import LabRouterSpec, PlatformName
 from netaccept.lab.zone import lab_zone
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +33,7 @@ class Router:
 
     name: str
     base: str
-    platform: Platform
+    platform: PlatformName
     commands: tuple[str, ...]
     recording: Path
     port: int = 0
@@ -124,7 +124,7 @@ def make_fleet(
         assert base_device.dns is not None
         fqdn = base_device.dns.fqdn(base["name"])
         devices.append({**base, "name": name, "port": 22, "ports": ports, "dns": {"name": fqdn}})
-        platform: Platform = source["platform"]
+        platform: PlatformName = source["platform"]
         routers.append(Router(name, base["name"], platform, tuple(outputs), path))
         specs.append(LabRouterSpec(name, platform, path, latency=latency))
     document["devices"] = devices

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from netaccept.inventory import Device, load_inventory, resolve_credentials
+from netaccept.platforms.registry import CLI
 from netaccept.run.capture import capture
 from netaccept.session.commands import ensure_read_only
 from netaccept.session.transport import SessionLost, SshTransport, Transport
@@ -144,7 +145,7 @@ class _Rung:
 
 def transport(rung: str) -> Transport:
     if rung == "tuned":
-        return SshTransport()
+        return SshTransport(CLI)
     sessions: dict[str, type[BeforeSession]] = {
         "before": BeforeSession,
         "nodelay": NodelaySession,

@@ -39,7 +39,7 @@ from typing import Any, Literal
 import dns.reversename
 
 from bench.fleet import ROOT, Fleet, make_fleet
-from netaccept.core.catalogue import Platform
+from netaccept.core.catalogue import PlatformName
 from netaccept.lab.dns import DnsRecord
 from netaccept.lab.faults import BASE, CATALOGUE, Fault
 from netaccept.lab.server import (
@@ -105,7 +105,7 @@ def plant(size: int, rate: float, seed: int) -> dict[int, Planted]:
     unplanted = list(TRANSPORT)
     planted: dict[int, Planted] = {}
     for number in faulty:
-        platform: Platform = "cisco_ios" if number % 2 == 0 else "cisco_xr"
+        platform: PlatformName = "cisco_ios" if number % 2 == 0 else "cisco_xr"
         kinds = [k for k in TRANSPORT if platform == "cisco_ios" or k not in IOS_ONLY]
         first = [k for k in unplanted if k in kinds]
         if first or rng.random() < 0.5:

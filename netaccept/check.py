@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from netaccept.core.catalogue import PLATFORMS, Platform, check_info
+from netaccept.core.catalogue import PlatformName, check_info
 from netaccept.platforms.facts import FACTS
+from netaccept.platforms.registry import supported
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,10 +48,9 @@ def facts_used(fn: Callable[..., Any]) -> list[str]:
     return [name for name in inspect.signature(fn).parameters if name in FACTS]
 
 
-def platforms_supported(fn: Callable[..., Any]) -> list[Platform]:
+def platforms_supported(fn: Callable[..., Any]) -> list[PlatformName]:
     """Platforms on which every fact the check needs has a recipe."""
-    needed = [FACTS[name] for name in facts_used(fn)]
-    return [p for p in PLATFORMS if all(p in fact.recipes for fact in needed)]
+    return supported(facts_used(fn))
 
 
 def load_checks() -> dict[str, Callable[..., Any]]:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from netaccept.inventory import Device
+from netaccept.platforms import registry
 from netaccept.platforms.facts import FACTS
 from netaccept.session.commands import ensure_read_only
 from tests.conftest import LAB_INVENTORY, Lab
@@ -44,7 +45,7 @@ def device(**fields: Any) -> Device:
 
 
 def all_commands(dev: Device) -> list[str]:
-    return [c for fact in FACTS.values() for c in fact.commands(dev)]
+    return [c for fact in FACTS.values() for c in registry.commands(fact, dev)]
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -153,11 +154,11 @@ def test_only_allow_listed_lines_reach_the_wire(lab: Lab, monkeypatch: pytest.Mo
         commands: list[str] = []
         for fact in FACTS.values():
             try:
-                commands += [c for c in fact.commands(dev) if c not in commands]
+                commands += [c for c in registry.commands(fact, dev) if c not in commands]
             except Undecidable:
                 continue
         plan.append((dev, commands))
-    transport = SshTransport(HostKeySettings(known_hosts=lab.known_hosts))
+    transport = SshTransport(registry.CLI, HostKeySettings(known_hosts=lab.known_hosts))
     captures = capture(plan, transport, workers=6)
     assert all(c.unavailable is None and not c.failures for c in captures.values())
     sent = [line for chunk in written for line in chunk.splitlines() if line.strip()]

@@ -13,26 +13,64 @@ from textwrap import dedent
 
 import pytest
 
-from netaccept.core.catalogue import Platform
+from netaccept.core.catalogue import PlatformName
 from netaccept.platforms.config import Config, parse_config
 from netaccept.platforms.configuration import (
+    AaaConfig,
     AclEntry,
+    BgpConfig,
     BgpNeighborConfig,
+    ConsoleConfig,
+    IsisConfig,
     LocalCredential,
-    aaa_config,
-    bgp_config,
-    console_config,
-    isis_config,
-    name_config,
-    probes_config,
-    tacacs_config,
-    transfer_sources,
-    vty_config,
+    NameConfig,
+    ProbeConfig,
+    TacacsConfig,
+    TransferSources,
+    VtyConfig,
 )
+from netaccept.platforms.registry import platform as registered
 from netaccept.session.masking import mask_secrets
 
-IOS: Platform = "cisco_ios"
-XR: Platform = "cisco_xr"
+IOS: PlatformName = "cisco_ios"
+XR: PlatformName = "cisco_xr"
+
+
+# Each platform's rules, reached as the run reaches them: through the registry.
+def isis_config(config: Config, platform: PlatformName) -> IsisConfig | None:
+    return registered(platform).configuration.isis(config)
+
+
+def bgp_config(config: Config, platform: PlatformName) -> BgpConfig | None:
+    return registered(platform).configuration.bgp(config)
+
+
+def transfer_sources(config: Config, platform: PlatformName) -> TransferSources:
+    return registered(platform).configuration.transfer_sources(config)
+
+
+def console_config(config: Config, platform: PlatformName) -> ConsoleConfig:
+    return registered(platform).configuration.console(config)
+
+
+def aaa_config(config: Config, platform: PlatformName) -> AaaConfig:
+    return registered(platform).configuration.aaa(config)
+
+
+def tacacs_config(config: Config, platform: PlatformName) -> TacacsConfig:
+    return registered(platform).configuration.tacacs(config)
+
+
+def vty_config(config: Config, platform: PlatformName) -> VtyConfig:
+    return registered(platform).configuration.vty(config)
+
+
+def probes_config(config: Config, platform: PlatformName) -> list[ProbeConfig]:
+    return registered(platform).configuration.probes(config)
+
+
+def name_config(config: Config, platform: PlatformName, loopback: str) -> NameConfig:
+    return registered(platform).configuration.names(config, loopback)
 
 
 def cfg(text: str) -> Config:
@@ -223,7 +261,7 @@ def test_xr_isis_metric_style_outside_the_address_family_is_not_read() -> None:
 
 
 @pytest.mark.parametrize("platform", [IOS, XR])
-def test_isis_is_none_without_router_isis(platform: Platform) -> None:
+def test_isis_is_none_without_router_isis(platform: PlatformName) -> None:
     config = cfg("""\
         hostname pe1-lon
         interface Loopback0
@@ -448,7 +486,7 @@ def test_xr_bgp_reads_asdot_as_numbers_as_asplain() -> None:
 
 
 @pytest.mark.parametrize("platform", [IOS, XR])
-def test_bgp_is_none_without_router_bgp(platform: Platform) -> None:
+def test_bgp_is_none_without_router_bgp(platform: PlatformName) -> None:
     assert bgp_config(cfg(IOS_ISIS), platform) is None
 
 
@@ -507,7 +545,7 @@ def test_xr_tftp_client_source_is_not_read_as_the_ftp_one() -> None:
 
 
 @pytest.mark.parametrize("platform", [IOS, XR])
-def test_transfer_sources_absent_are_none(platform: Platform) -> None:
+def test_transfer_sources_absent_are_none(platform: PlatformName) -> None:
     sources = transfer_sources(cfg(IOS_BGP), platform)
 
     assert (sources.ftp, sources.tftp) == (None, None)
@@ -641,7 +679,7 @@ def test_xr_console_reads_its_login_authentication_list() -> None:
 
 
 @pytest.mark.parametrize("platform", [IOS, XR])
-def test_console_not_found_without_a_console_line(platform: Platform) -> None:
+def test_console_not_found_without_a_console_line(platform: PlatformName) -> None:
     config = cfg("""\
         line aux 0
          no exec
@@ -670,7 +708,7 @@ def test_xr_aaa_is_always_new_model() -> None:
 
 
 @pytest.mark.parametrize("platform", [IOS, XR])
-def test_aaa_login_lists_with_their_methods_in_order(platform: Platform) -> None:
+def test_aaa_login_lists_with_their_methods_in_order(platform: PlatformName) -> None:
     config = cfg("""\
         aaa new-model
         aaa authentication login default group tacacs+ local
@@ -872,7 +910,7 @@ def test_xr_tacacs_does_not_read_the_ios_source_interface_form() -> None:
 
 
 @pytest.mark.parametrize("platform", [IOS, XR])
-def test_tacacs_without_servers_is_empty(platform: Platform) -> None:
+def test_tacacs_without_servers_is_empty(platform: PlatformName) -> None:
     tacacs = tacacs_config(cfg(IOS_BGP), platform)
 
     assert (tacacs.servers, tacacs.source_interface) == ([], None)
@@ -1235,7 +1273,7 @@ def test_xr_ipsla_operations_with_type_target_frequency_and_schedule() -> None:
 
 
 @pytest.mark.parametrize("platform", [IOS, XR])
-def test_probes_none_configured_is_empty(platform: Platform) -> None:
+def test_probes_none_configured_is_empty(platform: PlatformName) -> None:
     assert probes_config(cfg(IOS_BGP), platform) == []
 
 
@@ -1316,7 +1354,7 @@ def test_xr_name_config_reads_domain_name_servers_and_ipv4_loopback() -> None:
     [(IOS, "ip address 192.0.2.2 255.255.255.255"), (XR, "ipv4 address 192.0.2.2 255.255.255.255")],
 )
 def test_loopback_address_is_read_from_the_named_loopback(
-    platform: Platform, address_line: str
+    platform: PlatformName, address_line: str
 ) -> None:
     config = parse_config(
         "interface Loopback0\n ip address 192.0.2.1 255.255.255.255\n"
@@ -1329,7 +1367,7 @@ def test_loopback_address_is_read_from_the_named_loopback(
 
 @pytest.mark.parametrize("platform", [IOS, XR])
 def test_loopback_address_is_found_when_the_inventory_abbreviates_the_name(
-    platform: Platform,
+    platform: PlatformName,
 ) -> None:
     config = cfg("""\
         interface Loopback0
@@ -1348,14 +1386,14 @@ def test_loopback_address_is_found_when_the_inventory_abbreviates_the_name(
     ],
 )
 @pytest.mark.parametrize("platform", [IOS, XR])
-def test_loopback_address_absent_is_none(platform: Platform, config: str) -> None:
+def test_loopback_address_absent_is_none(platform: PlatformName, config: str) -> None:
     names = name_config(parse_config(config), platform, "Loopback0")
 
     assert names.loopback_address is None
 
 
 @pytest.mark.parametrize("platform", [IOS, XR])
-def test_name_config_absent_values_are_none_and_empty(platform: Platform) -> None:
+def test_name_config_absent_values_are_none_and_empty(platform: PlatformName) -> None:
     names = name_config(cfg(IOS_BGP), platform, "Loopback0")
 
     assert (names.hostname, names.domain, names.name_servers) == (None, None, [])

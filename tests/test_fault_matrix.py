@@ -17,7 +17,7 @@ import dns.reversename
 import pytest
 import yaml
 
-from netaccept.core.catalogue import CHECK_IDS, PLATFORMS
+from netaccept.core.catalogue import CHECK_IDS, PLATFORM_NAMES
 from netaccept.inventory import load_inventory
 from netaccept.lab.dns import DnsRecord, zone_for
 from netaccept.lab.faults import BASE, CATALOGUE, Fault
@@ -48,7 +48,7 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
     specs: list[LabRouterSpec] = []
     records: list[DnsRecord] = []
 
-    for platform in PLATFORMS:
+    for platform in PLATFORM_NAMES:
         name = BASE[platform]
         source = json.loads((LAB_RECORDINGS / f"{name}.json").read_text(encoding="utf-8"))
         (recordings / f"{name}.json").write_text(json.dumps(source), encoding="utf-8")
@@ -115,11 +115,11 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
 
 def test_the_catalogue_has_one_fault_per_check_and_platform() -> None:
     pairs = [(f.check, f.platform) for f in CATALOGUE]
-    assert sorted(pairs) == sorted((c, p) for c in CHECK_IDS for p in PLATFORMS)
+    assert sorted(pairs) == sorted((c, p) for c in CHECK_IDS for p in PLATFORM_NAMES)
     assert len({clone_name(f) for f in CATALOGUE}) == len(CATALOGUE)
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("platform", PLATFORM_NAMES)
 def test_the_healthy_base_passes_every_check(matrix: Matrix, platform: str) -> None:
     cert = matrix.result.certificate(BASE[platform])  # type: ignore[index]
     assert {c["id"]: c["status"] for c in cert["checks"]} == dict.fromkeys(CHECK_IDS, "pass")

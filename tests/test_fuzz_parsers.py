@@ -28,10 +28,11 @@ from typing import Any
 import pytest
 
 from netaccept.check import load_checks
-from netaccept.core.catalogue import Platform
+from netaccept.core.catalogue import PlatformName
 from netaccept.core.verdicts import Undecidable, Verdict
 from netaccept.inventory import Device, load_inventory
 from netaccept.lab.faults import BASE, CATALOGUE, Fault
+from netaccept.platforms import registry
 from netaccept.platforms.facts import FACTS, Fact
 from netaccept.platforms.parsing import ParseError, read
 from tests.conftest import CORPUS, LAB_INVENTORY, LAB_RECORDINGS
@@ -142,7 +143,7 @@ def mutants(text: str, seed: int, per_kind: int) -> Iterator[tuple[str, str]]:
 
 def build_fact(fact: Fact[Any], device: Device, outputs: Mapping[str, str]) -> Any:
     """Read and build `fact` from `outputs` as the plugin does; only DECIDED may escape."""
-    recipe = fact.recipe(device.platform)
+    recipe = registry.recipe(fact, device.platform)
     parsed = []
     for source in recipe.sources(device):
         if source.command not in outputs:
@@ -199,7 +200,7 @@ def commands_of(check_id: str, device: Device) -> list[str]:
         source.command
         for name in inspect.signature(fn).parameters
         if name in FACTS
-        for source in FACTS[name].sources(device)
+        for source in registry.sources(name, device)
     ]
 
 
@@ -297,9 +298,9 @@ def corpus_cases() -> list[Any]:
     for platform in ("cisco_ios", "cisco_xr"):
         device = INVENTORY.device(BASE[platform])
         for fact in FACTS.values():
-            if platform not in fact.recipes:
+            if fact.name not in registry.platform(platform).recipes:
                 continue
-            sources = fact.sources(device)
+            sources = registry.sources(fact, device)
             if len(sources) != 1 or sources[0].reader == "config":
                 continue
             folder = (
@@ -320,11 +321,11 @@ def test_the_corpus_feeds_many_facts() -> None:
 
 @pytest.mark.parametrize(("platform", "fact_name", "raw"), CORPUS_CASES)
 def test_mutated_corpus_output_is_a_fact_or_a_decided_error(
-    platform: Platform, fact_name: str, raw: Path
+    platform: PlatformName, fact_name: str, raw: Path
 ) -> None:
     device = INVENTORY.device(BASE[platform])
     fact = FACTS[fact_name]
-    command = fact.sources(device)[0].command
+    command = registry.sources(fact, device)[0].command
     text = raw.read_text(encoding="utf-8")
     build_fact(fact, device, {command: text})  # the real output must give the fact
     for kind, mutated in mutants(text, seed(raw.name), 8):

@@ -25,7 +25,7 @@ from netaccept.lab.server import (
     LabCredentials,
     LabProcess,
     LabRouterSpec,
-    Platform,
+    PlatformName,
     load_recording,
     main,
 )
@@ -101,7 +101,7 @@ def xr_outputs(name: str) -> dict[str, str]:
 
 
 def write_recording(
-    directory: Path, name: str, platform: Platform, outputs: dict[str, str]
+    directory: Path, name: str, platform: PlatformName, outputs: dict[str, str]
 ) -> Path:
     path = directory / f"{name}.json"
     recording = {
@@ -114,18 +114,18 @@ def write_recording(
     return path
 
 
-def concurrent_router(index: int) -> tuple[str, Platform]:
+def concurrent_router(index: int) -> tuple[str, PlatformName]:
     return f"edge-{index:02d}", "cisco_ios" if index % 2 == 0 else "cisco_xr"
 
 
-def outputs_for(name: str, platform: Platform) -> dict[str, str]:
+def outputs_for(name: str, platform: PlatformName) -> dict[str, str]:
     return ios_outputs(name) if platform == "cisco_ios" else xr_outputs(name)
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabProcess]:
     directory = tmp_path_factory.mktemp("recordings")
-    routers: list[tuple[str, Platform, float]] = [
+    routers: list[tuple[str, PlatformName, float]] = [
         (IOS_NAME, "cisco_ios", 0.0),
         (XR_NAME, "cisco_xr", 0.0),
         (SLOW_NAME, "cisco_ios", 0.3),

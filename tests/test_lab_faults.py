@@ -24,7 +24,7 @@ from netaccept.lab.server import (
     LabFault,
     LabProcess,
     LabRouterSpec,
-    Platform,
+    PlatformName,
     generate_host_key,
     generate_host_key_pair,
     host_public_key,
@@ -61,7 +61,7 @@ def crlf(text: str) -> str:
     return "".join(line + "\r\n" for line in text.split("\n"))
 
 
-FAULTS: dict[str, tuple[Platform, LabFault | None]] = {
+FAULTS: dict[str, tuple[PlatformName, LabFault | None]] = {
     "healthy": ("cisco_ios", None),
     "refuse": ("cisco_ios", LabFault("refuse")),
     "auth-fail": ("cisco_ios", LabFault("auth_fail")),

@@ -24,7 +24,7 @@ import pytest
 import xmlschema
 from jsonschema import Draft202012Validator
 
-from netaccept.core.catalogue import CHECK_IDS, PLATFORMS
+from netaccept.core.catalogue import CHECK_IDS, PLATFORM_NAMES
 from netaccept.core.verdicts import Overall, Status
 from netaccept.report.certificates import (
     REASON_TEXT,
@@ -213,7 +213,7 @@ def test_json_schema_enumerations_are_the_codes_own(json_schema: Json) -> None:
     assert defs["verdict"]["enum"] == [v.value for v in Overall]
     assert defs["checkId"]["enum"] == list(CHECK_IDS)
     assert defs["line"]["maximum"] == len(CHECK_IDS)
-    assert props["device"]["properties"]["platform"]["enum"] == list(PLATFORMS)
+    assert props["device"]["properties"]["platform"]["enum"] == list(PLATFORM_NAMES)
     assert props["run"]["properties"]["reason"]["enum"] == list(REASONS)
     assert props["run"]["properties"]["reason_text"]["enum"] == [REASON_TEXT[r] for r in REASONS]
     assert props["run"]["properties"]["transport"]["enum"] == [
@@ -235,7 +235,7 @@ def test_xsd_enumerations_are_the_codes_own() -> None:
     assert xsd_enumeration("Status") == [s.value for s in Status]
     assert xsd_enumeration("Verdict") == [v.value for v in Overall]
     assert xsd_enumeration("CheckId") == list(CHECK_IDS)
-    assert xsd_enumeration("Platform") == list(PLATFORMS)
+    assert xsd_enumeration("Platform") == list(PLATFORM_NAMES)
     assert xsd_enumeration("Reason") == list(REASONS)
     assert xsd_enumeration("ReasonText") == [REASON_TEXT[r] for r in REASONS]
     assert xsd_enumeration("Transport") == [SshTransport.name, ReplayTransport.name]

@@ -361,6 +361,7 @@ def test_a_session_whose_host_key_was_never_checked_is_not_used(
     import paramiko
 
     from netaccept.inventory import load_inventory
+    from netaccept.platforms import registry
     from netaccept.session import transport
     from netaccept.session.hostkeys import KnownHostsPolicy
 
@@ -373,6 +374,8 @@ def test_a_session_whose_host_key_was_never_checked_is_not_used(
         monkeypatch.setenv(name, value)
     inventory = load_inventory(LAB_INVENTORY).with_endpoints({IOS: ("127.0.0.1", lab.ports[IOS])})
     device = inventory.device(IOS)
-    ssh = transport.SshTransport(transport.HostKeySettings(known_hosts=lab.known_hosts))
+    ssh = transport.SshTransport(
+        registry.CLI, transport.HostKeySettings(known_hosts=lab.known_hosts)
+    )
     with pytest.raises(transport.DeviceUnavailable, match="host key was not checked"):
         ssh.open(device)

@@ -17,32 +17,19 @@ from rich.console import Console
 from rich.table import Table
 
 from netaccept import __version__
-from netaccept.core.catalogue import CATALOGUE, CHECK_IDS, PLATFORMS
+from netaccept.core.catalogue import CATALOGUE, CHECK_IDS, PLATFORM_NAMES
+from netaccept.core.exitcodes import ExitCode, exit_codes_help
 from netaccept.core.paths import project_dir
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.ledger import DEFAULT_LEDGER
 from netaccept.report.certificates import REASONS
 from netaccept.run.plugin import (
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_NOTHING,
-    EXIT_PASS,
-    EXIT_USAGE,
     exit_code_for,
 )
 from netaccept.run.shard import Shard, ShardError
 from netaccept.session.hostkeys import DEFAULT_KNOWN_HOSTS, POLICY_HELP, HostKeyPolicy
 
-EXIT_CODES = """exit codes:
-  0  every selected check on every selected device passed
-  1  at least one check failed (and every check was decided)
-  2  interrupted (Ctrl-C)
-  3  internal error
-  4  usage or inventory error
-  5  no check was selected, nothing was tested
-  6  at least one check could not be decided (unreachable, timeout, rejected command,
-     unparsable output, missing data): the certificate is incomplete
-"""
+EXIT_CODES = exit_codes_help()
 
 
 def _err(message: str) -> None:
@@ -119,7 +106,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         inventory = _load(args.inventory, args.device)
     except InventoryError as exc:
         _err(f"the inventory cannot be used:\n{exc}")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if args.shard is not None:
         names = args.shard.select(d.name for d in inventory.devices)
         if not names:
@@ -127,7 +114,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 f"--shard {args.shard}: this share of the {len(inventory.devices)} selected "
                 "device(s) is empty (more shards than devices); nothing to test"
             )
-            return EXIT_NOTHING
+            return ExitCode.NOTHING
         args.device = names
     if getattr(args, "debug", False):
         from netaccept.session.debuglog import enable_debug_logging
@@ -195,10 +182,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
         specs = _lab_specs(inventory)
     except InventoryError as exc:
         _err(f"the inventory cannot be used:\n{exc}")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except _LabError as exc:
         _err(str(exc))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     import json
     import tempfile
 
@@ -237,10 +224,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         specs = _lab_specs(inventory)
     except InventoryError as exc:
         _err(f"the inventory cannot be used:\n{exc}")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except _LabError as exc:
         _err(str(exc))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     # Fresh random credentials for this demo only: nothing to commit, nothing to print.
     credentials = LabCredentials(
         username="netaccept-demo",
@@ -287,13 +274,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for name, port in running.ports.items():
             extra += ["--netaccept-endpoint", f"{name}=127.0.0.1:{port}"]
         code = _run_pytest(_pytest_args(ns, extra))
-    if code in (EXIT_USAGE, EXIT_INTERRUPTED, 3):
+    if code in (ExitCode.USAGE, ExitCode.INTERRUPTED, 3):
         return code
     console.print(
         "The demo lab has faulty routers on purpose (chi-gsr-02, nyc-gsr-03): their failures "
         f"above are expected. `netaccept run` on this lab exits {code}."
     )
-    return EXIT_PASS
+    return ExitCode.PASS
 
 
 # ---------------------------------------------------------------- checks
@@ -307,16 +294,16 @@ def cmd_checks(args: argparse.Namespace) -> int:
         from netaccept.report.reference import checks_markdown
 
         inventory = load_inventory(project_dir("inventory") / "lab.yaml")
-        print(
-            checks_markdown(inventory.device("nyc-gsr-01"), inventory.device("nyc-gsr-02")), end=""
-        )
-        return EXIT_PASS
+        # One example device per platform: the first of each in the lab inventory.
+        examples = {d.platform: d for d in reversed(inventory.devices)}
+        print(checks_markdown([examples[name] for name in PLATFORM_NAMES]), end="")
+        return ExitCode.PASS
     table = Table(title="Schedule 2 acceptance tests", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("id", style="bold")
     table.add_column("Schedule 2 line")
-    table.add_column("cisco_ios")
-    table.add_column("cisco_xr")
+    for name in PLATFORM_NAMES:
+        table.add_column(name)
     table.add_column("facts")
     rows = []
     for info in CATALOGUE:
@@ -327,11 +314,11 @@ def cmd_checks(args: argparse.Namespace) -> int:
                 "id": info.id,
                 "line": info.line,
                 "schedule2": info.schedule2,
-                "implemented": {p: p in platforms for p in ("cisco_ios", "cisco_xr")},
+                "implemented": {p: p in platforms for p in PLATFORM_NAMES},
                 "facts": facts_used(fn) if fn else [],
             }
         )
-        marks = ["[green]yes[/]" if p in platforms else "[dim]not yet[/]" for p in PLATFORMS]
+        marks = ["[green]yes[/]" if p in platforms else "[dim]not yet[/]" for p in PLATFORM_NAMES]
         facts = ", ".join(facts_used(fn)) if fn else ""
         table.add_row(str(info.line), info.id, info.schedule2, *marks, facts)
     if args.json:
@@ -340,7 +327,7 @@ def cmd_checks(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
     else:
         Console(highlight=False).print(table)
-    return EXIT_PASS
+    return ExitCode.PASS
 
 
 # ---------------------------------------------------------------- keygen and verify
@@ -357,7 +344,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
         value = os.environ.get(args.passphrase_env, "")
         if not value:
             _err(f"{escape(args.passphrase_env)} is not set or empty; it must hold the passphrase")
-            return EXIT_USAGE
+            return ExitCode.USAGE
         passphrase = value.encode("utf-8")
     try:
         key_fingerprint = generate_keypair(
@@ -365,14 +352,14 @@ def cmd_keygen(args: argparse.Namespace) -> int:
         )
     except SigningError as exc:
         _err(escape(str(exc)))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except OSError as exc:
         _err(escape(f"cannot write the key files: {exc.strerror} ({exc.filename})"))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     print(f"private key  {args.private}  (mode 0600; keep it secret, never commit or send it)")
     print(f"public key   {args.public}  (give this file to whoever verifies certificates)")
     print(f"fingerprint  {key_fingerprint}")
-    return EXIT_PASS
+    return ExitCode.PASS
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -380,16 +367,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
     from netaccept.report.signing import SigningError, verify
-    from netaccept.run.plugin import EXIT_FAIL
 
     public_key = Path(args.public_key) if args.public_key else None
     try:
         report = verify(Path(args.path), public_key)
     except SigningError as exc:
         _err(escape(str(exc)))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     sys.stdout.write(report.render(verbose=args.verbose))
-    return EXIT_PASS if report.ok else EXIT_FAIL
+    return ExitCode.PASS if report.ok else ExitCode.FAIL
 
 
 # ---------------------------------------------------------------- pdf
@@ -405,12 +391,12 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         _err(
             "with a run directory, --out is the directory that receives <device>.pdf and index.pdf"
         )
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         jobs = pdf_jobs(path, out)
     except (FileNotFoundError, ValueError) as exc:
         _err(str(exc))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     signed = [pdf for _html, pdf in jobs if pdf.parent.joinpath("certificate.sig").is_file()]
     if signed:
         # A file written into a signed certificate's directory afterwards is one the
@@ -419,18 +405,18 @@ def cmd_pdf(args: argparse.Namespace) -> int:
             f"{signed[0].parent} is signed: a PDF written there now would make "
             "`netaccept verify` fail; print to another directory with --out DIR"
         )
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         written = render_pdfs(path, out, paper=args.paper, chromium=args.chromium)
     except (ChromiumNotFound, FileNotFoundError, ValueError) as exc:
         _err(str(exc))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except ChromiumError as exc:
         _err(str(exc))
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL
     for pdf in written:
         print(pdf)
-    return EXIT_PASS
+    return ExitCode.PASS
 
 
 # ---------------------------------------------------------------- history
@@ -449,12 +435,12 @@ def cmd_history(args: argparse.Namespace) -> int:
             rows = ledger.history(order=args.order, device=args.device)
     except LedgerError as exc:
         _err(escape(str(exc)))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if args.json:
         import json
 
         print(json.dumps([row.to_json() for row in rows], indent=2))
-        return EXIT_PASS
+        return ExitCode.PASS
     if args.order:
         subject = f"order {args.order}"
     elif args.device:
@@ -465,7 +451,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         Console(stderr=True, highlight=False).print(
             Text(f"No run is recorded for {subject} in {args.ledger}.")
         )
-        return EXIT_PASS
+        return ExitCode.PASS
     table = Table(
         title=Text(f"Acceptance history: {subject} ({args.ledger})"),
         title_justify="left",
@@ -513,7 +499,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             style="dim",
         )
     )
-    return EXIT_PASS
+    return ExitCode.PASS
 
 
 # ---------------------------------------------------------------- report merge
@@ -534,7 +520,7 @@ def cmd_report_merge(args: argparse.Namespace) -> int:
         )
     except MergeError as exc:
         _err(escape(str(exc)))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     print(f"merged {len(merged.runs)} run(s), {merged.devices} device(s): {merged.run_dir}")
     print(f"Report: {merged.index}")
     if merged.ledger is not None:
@@ -565,7 +551,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -812,7 +798,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except KeyboardInterrupt:
         _err("interrupted")
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     return code
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Platform = Literal["cisco_ios", "cisco_xr"]
-PLATFORMS: tuple[Platform, ...] = ("cisco_ios", "cisco_xr")
+PlatformName = Literal["cisco_ios", "cisco_xr"]
+PLATFORM_NAMES: tuple[PlatformName, ...] = ("cisco_ios", "cisco_xr")
 
 
 @dataclass(frozen=True)

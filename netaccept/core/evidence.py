@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from netaccept.core.catalogue import Platform
+from netaccept.core.catalogue import PlatformName
 
 
 def sha256_text(text: str) -> str:
@@ -57,7 +57,7 @@ class Recording(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     device: str
-    platform: Platform
+    platform: PlatformName
     captured_at: str
     outputs: dict[str, str]
     dns: dict[str, str] = {}
@@ -135,7 +135,7 @@ def fsync_directory(directory: Path) -> None:
 
 
 def write_recording(
-    directory: Path, device: str, platform: Platform, evidence: list[Evidence]
+    directory: Path, device: str, platform: PlatformName, evidence: list[Evidence]
 ) -> Path:
     captured = min((e.captured_at for e in evidence), default=utc_now())
     recording = Recording(

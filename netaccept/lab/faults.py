@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from netaccept.core.catalogue import Platform
+from netaccept.core.catalogue import PlatformName
 
 Outputs = dict[str, str]
 Edit = Callable[[Outputs], None]
 
-BASE: dict[Platform, str] = {"cisco_ios": "nyc-gsr-01", "cisco_xr": "nyc-gsr-02"}
+BASE: dict[PlatformName, str] = {"cisco_ios": "nyc-gsr-01", "cisco_xr": "nyc-gsr-02"}
 
 
 class FaultDoesNotApply(ValueError):
@@ -31,7 +31,7 @@ class Fault:
 
     name: str
     check: str
-    platform: Platform
+    platform: PlatformName
     description: str
     names: str  # what the failure message must mention
     edits: tuple[Edit, ...]
@@ -243,7 +243,7 @@ XR: list[Fault] = [
 CATALOGUE: tuple[Fault, ...] = (*IOS, *XR)
 
 
-def fault(platform: Platform, check_id: str) -> Fault:
+def fault(platform: PlatformName, check_id: str) -> Fault:
     """The catalogue's fault for `check_id` on `platform`."""
     for candidate in CATALOGUE:
         if candidate.platform == platform and candidate.check == check_id:

@@ -54,6 +54,10 @@ from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 import asyncssh
 
+from netaccept.core.catalogue import PLATFORM_NAMES, PlatformName
+from netaccept.core.exitcodes import ExitCode
+from netaccept.platforms.registry import platform as registered
+
 if TYPE_CHECKING:
     # Imported lazily at run time: only a lab that serves DNS needs dnspython.
     from netaccept.lab.dns import DnsRecord, DnsServer
@@ -74,7 +78,7 @@ __all__ = [
     "LabRouter",
     "LabRouterSpec",
     "LabSpec",
-    "Platform",
+    "PlatformName",
     "RunningLab",
     "check_loopback",
     "generate_host_key",
@@ -88,15 +92,11 @@ __all__ = [
     "serve",
 ]
 
-Platform = Literal["cisco_ios", "cisco_xr"]
-PLATFORMS: tuple[Platform, ...] = ("cisco_ios", "cisco_xr")
 
 ENV_USERNAME = "NETACCEPT_USERNAME"
 ENV_PASSWORD = "NETACCEPT_PASSWORD"
 ENV_SECRET = "NETACCEPT_SECRET"
 
-EXIT_OK = 0
-EXIT_REFUSED = 3
 
 # The ready file's key for the DNS server's port. Router names cannot start with "_".
 DNS_READY_KEY = "_dns"
@@ -107,7 +107,6 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 _WS_RE = re.compile(r"\s+")
 _READ_SIZE = 4096
 # Commands a real IOS box accepts at the user-mode (">") prompt; the rest need "enable".
-_IOS_USER_MODE = ("show version", "ping", "traceroute")
 _MAX_BAD_SECRETS = 3
 
 
@@ -124,8 +123,10 @@ def _check_common(
     name: str, platform: str, port: int, latency: float, fault: LabFault | None = None
 ) -> None:
     _check_name(name)
-    if platform not in PLATFORMS:
-        raise ValueError(f"router {name}: platform must be one of {PLATFORMS}, not {platform!r}")
+    if platform not in PLATFORM_NAMES:
+        raise ValueError(
+            f"router {name}: platform must be one of {PLATFORM_NAMES}, not {platform!r}"
+        )
     if isinstance(port, bool) or not 0 <= port <= 65535:
         raise ValueError(f"router {name}: port {port} out of range")
     if not math.isfinite(latency) or latency < 0:
@@ -133,11 +134,15 @@ def _check_common(
     if fault is not None:
         if not isinstance(fault, LabFault):
             raise ValueError(f"router {name}: fault must be a LabFault, not {fault!r}")
-        if platform == "cisco_xr" and fault.kind == "enable_wrong":
-            raise ValueError(f"router {name}: IOS-XR has no enable secret, so no enable_wrong")
-        if platform == "cisco_xr" and fault.mode == "unprivileged":
+        persona = registered(platform)
+        if not persona.lab.user_mode and fault.kind == "enable_wrong":
             raise ValueError(
-                f"router {name}: IOS-XR has no user mode; use prompt_change mode 'hostname'"
+                f"router {name}: {persona.label} has no enable secret, so no enable_wrong"
+            )
+        if not persona.lab.user_mode and fault.mode == "unprivileged":
+            raise ValueError(
+                f"router {name}: {persona.label} has no user mode; use prompt_change mode "
+                "'hostname'"
             )
 
 
@@ -357,7 +362,7 @@ class LabRouter:
     """
 
     name: str
-    platform: Platform
+    platform: PlatformName
     outputs: Mapping[str, str]
     port: int = 0
     latency: float = 0.0
@@ -390,7 +395,7 @@ class LabRouterSpec:
     """One entry of the spec file: a router backed by a recording on disk."""
 
     name: str
-    platform: Platform
+    platform: PlatformName
     recording: Path
     port: int = 0
     latency: float = 0.0
@@ -452,7 +457,7 @@ class LabBindError(OSError):
         self.port = port
 
 
-def load_recording(path: Path) -> tuple[str, Platform, dict[str, str]]:
+def load_recording(path: Path) -> tuple[str, PlatformName, dict[str, str]]:
     """Read a device recording; return (device name, platform, command -> raw output)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -465,13 +470,13 @@ def load_recording(path: Path) -> tuple[str, Platform, dict[str, str]]:
     outputs = data.get("outputs")
     if not isinstance(device, str) or not device:
         raise ValueError(f"recording {path}: 'device' must be a non-empty string")
-    if platform not in PLATFORMS:
-        raise ValueError(f"recording {path}: 'platform' must be one of {PLATFORMS}")
+    if platform not in PLATFORM_NAMES:
+        raise ValueError(f"recording {path}: 'platform' must be one of {PLATFORM_NAMES}")
     if not isinstance(outputs, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()
     ):
         raise ValueError(f"recording {path}: 'outputs' must map command strings to strings")
-    return device, cast(Platform, platform), dict(outputs)
+    return device, cast(PlatformName, platform), dict(outputs)
 
 
 def _load_dns_section(path: Path, raw: Any) -> LabDnsSpec | None:
@@ -722,8 +727,9 @@ class _RouterSession:
         self._table = table
         self._secret = credentials.secret
         self._process = process
-        self._ios = router.platform == "cisco_ios"
-        self._privileged = not self._ios  # XR logs straight into exec mode
+        self._persona = registered(router.platform).lab
+        # A platform without user mode (IOS-XR) logs straight into exec mode.
+        self._privileged = not self._persona.user_mode
         self._hostname = router.name
         self._reading_secret = False
         self._bad_secrets = 0
@@ -739,9 +745,8 @@ class _RouterSession:
 
     @property
     def prompt(self) -> str:
-        if not self._ios:
-            return f"RP/0/RP0/CPU0:{self._hostname}#"
-        return f"{self._hostname}{'#' if self._privileged else '>'}"
+        prompt = self._persona.prompt.format(hostname=self._hostname)
+        return prompt if self._privileged else f"{prompt[:-1]}>"
 
     async def run(self) -> None:
         try:
@@ -890,7 +895,7 @@ class _RouterSession:
                 self._emit("Password: ")
                 self._reading_secret = True
             return
-        if self._ios and command == "disable":
+        if self._persona.user_mode and command == "disable":
             self._privileged = False
             self._emit(self.prompt)
             return
@@ -951,7 +956,8 @@ class _RouterSession:
         """The recorded output with CRLF line ends, or None if the CLI would reject it."""
         command = _normalise(line)
         if not self._privileged and not any(
-            command == allowed or command.startswith(allowed + " ") for allowed in _IOS_USER_MODE
+            command == allowed or command.startswith(allowed + " ")
+            for allowed in self._persona.user_mode_commands
         ):
             return None
         text = self._table.lookup(line)
@@ -1259,10 +1265,10 @@ async def _run_lab(
             lab = await serve(routers, credentials, host, host_key_path=host_key_path)
         except LabBindError as exc:
             _err(exc.strerror or str(exc))
-            return EXIT_REFUSED
+            return ExitCode.INTERNAL
         except ValueError as exc:
             _err(f"refusing to start: {exc}")
-            return EXIT_REFUSED
+            return ExitCode.INTERNAL
         dns_server: DnsServer | None = None
         try:
             ready = dict(lab.ports)
@@ -1274,7 +1280,7 @@ async def _run_lab(
                     ready[DNS_READY_KEY] = await dns_server.start(host, dns.port)
                 except OSError as exc:
                     _err(f"dns: cannot listen on {host}:{dns.port}/udp: {exc.strerror or exc}")
-                    return EXIT_REFUSED
+                    return ExitCode.INTERNAL
             _write_ready_file(ready_file, ready)
             _err(f"{len(lab.ports)} routers listening on {host}")
             if dns is not None:
@@ -1292,7 +1298,7 @@ async def _run_lab(
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
-    return EXIT_OK
+    return ExitCode.PASS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1313,7 +1319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = [name for name in required if not os.environ.get(name)]
     if missing:
         _err(f"refusing to start: environment variable(s) not set: {', '.join(missing)}")
-        return EXIT_REFUSED
+        return ExitCode.INTERNAL
     credentials = LabCredentials(
         os.environ[ENV_USERNAME], os.environ[ENV_PASSWORD], os.environ[ENV_SECRET]
     )
@@ -1323,7 +1329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         routers = routers_from_spec(spec)
     except ValueError as exc:
         _err(f"refusing to start: {exc}")
-        return EXIT_REFUSED
+        return ExitCode.INTERNAL
     return asyncio.run(
         _run_lab(
             routers,

@@ -11,7 +11,7 @@ from netaccept.core.evidence import read_recording, recording_path
 from netaccept.inventory import Inventory
 from netaccept.lab.dns import DnsRecord, zone_for
 from netaccept.platforms.config import parse_config
-from netaccept.platforms.configuration import name_config
+from netaccept.platforms.registry import platform
 
 
 def lab_zone(inventory: Inventory) -> list[DnsRecord]:
@@ -24,7 +24,8 @@ def lab_zone(inventory: Inventory) -> list[DnsRecord]:
         config = recording.outputs.get("show running-config")
         if config is None:
             continue
-        address = name_config(parse_config(config), device.platform, device.loopback)
+        names = platform(device.platform).configuration.names
+        address = names(parse_config(config), device.loopback)
         if address.loopback_address is None:
             continue
         fqdn = str(device.dns.fqdn(device.name))

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
-# netaccept's "interrupted" exit code; plugin.EXIT_INTERRUPTED is this one.
-ABORT_EXIT_CODE = 2
+from netaccept.core.exitcodes import ExitCode
+
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -75,7 +75,7 @@ class SignalStop:
         if self.stop:
             # os.write, not print: a handler may run while the main thread is inside print.
             os.write(2, f"\nnetaccept: {name} again: aborted at once\n".encode())
-            os._exit(ABORT_EXIT_CODE)
+            os._exit(ExitCode.INTERRUPTED)
         self.stop.request(name)
         os.write(
             2,

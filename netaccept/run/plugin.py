@@ -30,6 +30,7 @@ from netaccept.core.evidence import (
     utc_now,
     write_recording,
 )
+from netaccept.core.exitcodes import ExitCode
 from netaccept.core.libwarnings import filterwarnings_lines
 from netaccept.core.verdicts import CheckFailed, Status, Undecidable, Verdict
 from netaccept.inventory import (
@@ -41,6 +42,7 @@ from netaccept.inventory import (
     resolve_credentials,
 )
 from netaccept.ledger import AcceptanceTerms, Ledger, PortRecord
+from netaccept.platforms import registry
 from netaccept.platforms.facts import (
     FACTS,
     IDENTITY,
@@ -51,6 +53,7 @@ from netaccept.platforms.facts import (
     Source,
 )
 from netaccept.platforms.parsing import ParseError, read
+from netaccept.platforms.registry import CLI
 from netaccept.report.certificates import (
     REASONS,
     AcceptanceOut,
@@ -71,7 +74,7 @@ from netaccept.report.certificates import (
 from netaccept.report.signing import SigningError, load_private_key, sign_certificate
 from netaccept.report.xmlcert import write_certificate_xml
 from netaccept.run.capture import DeviceCapture, ProgressCallback, capture
-from netaccept.run.interrupt import ABORT_EXIT_CODE, SignalStop, StopRequest
+from netaccept.run.interrupt import SignalStop, StopRequest
 from netaccept.session.debuglog import install_masking
 from netaccept.session.dns import (
     LiveResolver,
@@ -85,13 +88,6 @@ from netaccept.session.transport import HostKeySettings, ReplayTransport, SshTra
 
 # Exit codes, shared by `netaccept run` and `pytest --netaccept-inventory`; 1-5 keep
 # pytest's meanings so that a CI job reads them the same either way.
-EXIT_PASS = 0
-EXIT_FAIL = 1
-EXIT_INTERRUPTED = ABORT_EXIT_CODE  # 2: one value for a stop and a second Ctrl-C
-EXIT_INTERNAL = 3
-EXIT_USAGE = 4
-EXIT_NOTHING = 5
-EXIT_UNDECIDED = 6
 
 RESULT_PROPERTY = "netaccept.result"
 
@@ -217,7 +213,7 @@ class AcceptanceRun:
             Path(opt.netaccept_known_hosts or DEFAULT_KNOWN_HOSTS).expanduser(),
         )
         self.transport: Transport = (
-            ReplayTransport(self.replay) if self.replay else SshTransport(self.host_keys)
+            ReplayTransport(self.replay) if self.replay else SshTransport(CLI, self.host_keys)
         )
         self.reason: str = opt.netaccept_reason
         self.technician = (
@@ -301,7 +297,7 @@ class AcceptanceRun:
 
     def _plan_fact(self, device: Device, fact: Fact[Any], wanted: list[str]) -> None:
         try:
-            commands = fact.commands(device)
+            commands = registry.commands(fact, device)
         except Undecidable as exc:
             self.plan_errors[(device.name, fact.name)] = str(exc)
             return
@@ -367,7 +363,7 @@ class AcceptanceRun:
         key = (device.name, fact.name)
         if key in self.plan_errors:
             raise Undecidable(self.plan_errors[key])
-        recipe = fact.recipe(device.platform)
+        recipe = registry.recipe(fact, device.platform)
         sources = recipe.sources(device)
         if used is not None:
             used.extend(s.command for s in sources if s.command not in used)
@@ -679,16 +675,16 @@ def exit_code_for(
     """
     found = {Status(s) for s in statuses}
     if interrupted:
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     if not_completed:
-        return EXIT_UNDECIDED
+        return ExitCode.UNDECIDED
     if found <= {Status.SKIPPED}:
-        return EXIT_NOTHING
+        return ExitCode.NOTHING
     if Status.ERROR in found:
-        return EXIT_UNDECIDED
+        return ExitCode.UNDECIDED
     if Status.FAIL in found:
-        return EXIT_FAIL
-    return EXIT_PASS
+        return ExitCode.FAIL
+    return ExitCode.PASS
 
 
 # ---------------------------------------------------------------- hooks
@@ -848,7 +844,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         pytest.ExitCode.TESTS_FAILED,
         pytest.ExitCode.NO_TESTS_COLLECTED,
     ):
-        session.exitstatus = run.exit_code if run.exit_code is not None else EXIT_NOTHING
+        session.exitstatus = run.exit_code if run.exit_code is not None else ExitCode.NOTHING
 
 
 def pytest_report_teststatus(
@@ -997,13 +993,6 @@ class _Terminal:
 
 
 __all__ = [
-    "EXIT_FAIL",
-    "EXIT_INTERNAL",
-    "EXIT_INTERRUPTED",
-    "EXIT_NOTHING",
-    "EXIT_PASS",
-    "EXIT_UNDECIDED",
-    "EXIT_USAGE",
     "AcceptanceRun",
     "ProgressCallback",
 ]

@@ -14,7 +14,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,6 +30,7 @@ from netaccept.session.hostkeys import (
     HostKeyRefused,
     KnownHostsPolicy,
 )
+from netaccept.session.traits import CliTraits
 
 
 class TransportError(Exception):
@@ -127,9 +128,6 @@ class ReplayTransport:
 # ---------------------------------------------------------------- SSH (netmiko)
 
 _PASSWORD_PROMPT = re.compile(r"(?i)password:\s*$")
-# What netmiko's Cisco drivers keep of the prompt as `base_prompt` (it strips the trailing
-# `#`/`>` and abbreviates, because the router abbreviates its hostname in config mode).
-_BASE_PROMPT_LENGTH = {"cisco_ios": 16, "cisco_xr": 31}
 # Exactly what netmiko's IOS and IOS-XR session_preparation() send.
 _SESSION_SETTINGS = ("terminal width 511", "terminal length 0")
 
@@ -291,6 +289,7 @@ class NetmikoSession:
     def __init__(
         self,
         device: Device,
+        cli: CliTraits,
         username: str,
         password: str,
         secret: str,
@@ -299,6 +298,7 @@ class NetmikoSession:
         from netmiko import ConnectHandler
 
         self._device = device
+        self._cli = cli
         self._conn: Any = None
         self._channel: Any = None
         self.host_key: str | None = None
@@ -313,7 +313,7 @@ class NetmikoSession:
         policy = KnownHostsPolicy(keys.known_hosts, keys.policy, device.host, device.port)
         try:
             self._conn = ConnectHandler(
-                device_type=device.platform,
+                device_type=cli.driver,
                 host=device.host,
                 port=device.port,
                 username=username,
@@ -376,7 +376,7 @@ class NetmikoSession:
                 transient=isinstance(exc, _Closed),
             ) from None
         self._prompt = prompt
-        self._conn.base_prompt = prompt[:-1][: _BASE_PROMPT_LENGTH.get(device.platform, 31)]
+        self._conn.base_prompt = prompt[:-1][: cli.base_prompt_length]
 
     def _abandon(self, sock: socket.socket) -> None:
         if self._conn is not None:
@@ -439,7 +439,7 @@ class NetmikoSession:
         for setting in _SESSION_SETTINGS:
             self._step = f"the prompt after {setting!r}", "timeouts.command", t.command
             _output, prompt = self._send(setting, time.monotonic() + t.command)
-        if self._device.platform == "cisco_ios" and not prompt.endswith("#"):
+        if self._cli.enable and not prompt.endswith("#"):
             self._step = "the prompt after 'enable'", "timeouts.command", t.command
             prompt = self._enable(time.monotonic() + t.command)
         return prompt
@@ -606,23 +606,27 @@ class SshTransport:
 
     name = "ssh"
 
-    def __init__(self, host_keys: HostKeySettings | None = None) -> None:
+    def __init__(
+        self, cli: Mapping[str, CliTraits], host_keys: HostKeySettings | None = None
+    ) -> None:
         # Imported here, once, rather than by the first of many sessions opening at once.
         import netmiko  # noqa: F401
 
+        self.cli = cli  # platform name -> how to drive its CLI (netaccept.platforms)
         self.host_keys = host_keys or HostKeySettings()
 
     def open(self, device: Device) -> NetmikoSession:
         username, password, secret = resolve_credentials(device)
+        cli = self.cli[device.platform]
         try:
-            return NetmikoSession(device, username, password, secret, self.host_keys)
+            return NetmikoSession(device, cli, username, password, secret, self.host_keys)
         except DeviceUnavailable as exc:
             if not exc.transient:
                 raise
         delay = device.timeouts.retry_delay
         time.sleep(delay + random.uniform(0, delay / 2))
         try:
-            return NetmikoSession(device, username, password, secret, self.host_keys)
+            return NetmikoSession(device, cli, username, password, secret, self.host_keys)
         except DeviceUnavailable as exc:
             raise DeviceUnavailable(
                 f"{exc} (tried twice, {delay:g} s apart)", transient=exc.transient

@@ -1,0 +1,148 @@
+"""IOS-XR (classic 3.x/4.x on the GSR 12000, and 64-bit 6.x and later): the recipes.
+
+Each fact's commands in IOS-XR syntax, the template that reads each output (`ntc:` from
+ntc-templates, `own:` from `templates/textfsm/`, where ntc-templates has none or is wrong),
+and how the rows become the typed fact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netaccept.inventory import Device
+from netaccept.platforms import common, facts
+from netaccept.platforms.common import approved, dir_path, num, one_row
+from netaccept.platforms.facts import (
+    BgpSession,
+    InterfaceState,
+    IsisAdjacency,
+    MemoryFacts,
+    Recipe,
+    Source,
+    TacacsServerStats,
+    one,
+)
+from netaccept.platforms.parsing import Row
+
+
+def _bgp_xr(rows: list[Row], _device: Device) -> list[BgpSession]:
+    return [
+        BgpSession(
+            neighbor=r["BGP_NEIGH"],
+            remote_as=int(r["NEIGH_AS"]),
+            up_down=r["UP_DOWN"],
+            state=r["STATE_PFXRCD"],
+            prefixes=common.int_or_none(r["STATE_PFXRCD"]),
+        )
+        for r in rows
+        if r["BGP_NEIGH"]
+    ]
+
+
+def _isis_xr(rows: list[Row], _device: Device) -> list[IsisAdjacency]:
+    return [IsisAdjacency(r["SYSTEM_ID"], r["INTERFACE"], r["TYPE"], r["STATE"]) for r in rows]
+
+
+def _interfaces_xr(rows: list[Row], _device: Device) -> list[InterfaceState]:
+    # ntc's cisco_xr_show_interfaces names the line protocol ADMIN_STATE.
+    return [
+        InterfaceState(
+            name=r["INTERFACE"],
+            link=r["LINK_STATUS"],
+            protocol=r["ADMIN_STATE"],
+            description=r["DESCRIPTION"],
+            address=r["IP_ADDRESS"],
+            input_errors=_xr_count(r, "INPUT_ERRORS"),
+            crc=_xr_count(r, "CRC"),
+            output_errors=_xr_count(r, "OUTPUT_ERRORS"),
+        )
+        for r in rows
+    ]
+
+
+# IOS-XR prints no packet counters at all for these: no errors to count, rather than unknown.
+_XR_NO_COUNTERS = ("Loopback", "Null")
+
+
+def _xr_count(row: Row, key: str) -> int | None:
+    value = common.count(row, key)
+    if value is None and str(row.get("INTERFACE", "")).startswith(_XR_NO_COUNTERS):
+        return 0
+    return value
+
+
+def _tacacs_xr(rows: list[Row], _device: Device) -> list[TacacsServerStats]:
+    return [
+        TacacsServerStats(
+            address=r["SERVER"],
+            port=num(r, "PORT") or 49,
+            packets_in=num(r, "PACKETS_IN"),
+            packets_out=num(r, "PACKETS_OUT"),
+            failed_connects=num(r, "ERRORS") + num(r, "ABORTS"),
+            timeouts=0,
+        )
+        for r in rows
+        if r.get("SERVER")
+    ]
+
+
+def _memory_xr(rows: list[Row], _device: Device) -> MemoryFacts:
+    row = one_row(rows, "memory summary")
+    total = row.get("APPLICATION_MB") or row.get("PHYSICAL_MB") or ""
+    return MemoryFacts(
+        total_bytes=int(total) * 1024 * 1024, free_bytes=int(row["AVAILABLE_MB"]) * 1024 * 1024
+    )
+
+
+RECIPES: dict[str, Recipe[Any]] = {
+    facts.SOFTWARE.name: one(
+        lambda d: "show version", "own:cisco_xr_show_version", common.software
+    ),
+    facts.CHASSIS.name: one(
+        lambda d: "show inventory", "ntc:cisco_xr_admin_show_inventory", common.chassis
+    ),
+    # ntc-templates has no `show bgp summary` template for IOS-XR; the table is the same
+    # as `show ip bgp summary`, whose template is named here explicitly.
+    facts.BGP_SESSIONS.name: one(
+        lambda d: "show bgp summary", "ntc:cisco_xr_show_ip_bgp_summary", _bgp_xr
+    ),
+    facts.ISIS_ADJACENCIES.name: one(
+        lambda d: "show isis neighbors", "ntc:cisco_xr_show_isis_neighbors", _isis_xr
+    ),
+    # ntc-templates' cisco_xr_dir knows only the Linux-based layout, not classic XR's.
+    facts.IMAGE_DIRECTORY.name: one(
+        lambda d: f"dir {dir_path(d)}", "own:cisco_xr_dir", common.directory
+    ),
+    facts.IMAGE_MD5.name: one(
+        lambda d: f"show md5 file {approved(d).image}", "own:cisco_xr_show_md5_file", common.md5
+    ),
+    facts.INTERFACES.name: one(
+        lambda d: "show interfaces", "ntc:cisco_xr_show_interfaces", _interfaces_xr
+    ),
+    facts.DESCRIPTIONS.name: one(
+        lambda d: "show interfaces description",
+        "ntc:cisco_xr_show_interfaces_description",
+        common.descriptions,
+    ),
+    facts.INTRAPOP_PINGS.name: common.ping_recipe(
+        "ntc:cisco_xr_ping", "count", common.intrapop_targets
+    ),
+    facts.CONNECTIVITY_PINGS.name: common.ping_recipe(
+        "ntc:cisco_xr_ping", "count", common.connectivity_targets
+    ),
+    facts.PROBE_RESULTS.name: Recipe(
+        lambda d: [Source("show ipsla statistics", "own:cisco_xr_show_ipsla_statistics")],
+        lambda parsed, d: common.probes(parsed[0], d),
+    ),
+    facts.TACACS_SERVERS.name: one(lambda d: "show tacacs", "own:cisco_xr_show_tacacs", _tacacs_xr),
+    facts.MEMORY.name: one(
+        lambda d: "show memory summary", "own:cisco_xr_show_memory_summary", _memory_xr
+    ),
+    facts.LOGS.name: Recipe(
+        lambda d: [
+            Source("show logging", "own:cisco_xr_show_logging", empty_ok=True),
+            Source("show clock", "own:cisco_xr_show_clock"),
+        ],
+        common.logs,
+    ),
+}
