@@ -234,7 +234,7 @@ def test_merge_refuses_what_is_not_a_run(tmp_path: Path) -> None:
 
 
 def test_one_exit_rule_for_run_and_merge() -> None:
-    from netaccept.run.plugin import exit_code_for
+    from netaccept.run.pipeline import exit_code_for
 
     assert exit_code_for(["pass", "skipped"]) == 0
     assert exit_code_for(["pass", "fail"]) == 1

@@ -17,17 +17,15 @@ from rich.console import Console
 from rich.table import Table
 
 from netaccept import __version__
-from netaccept.core.catalogue import CATALOGUE, CHECK_IDS, PLATFORM_NAMES
+from netaccept.core.catalogue import CATALOGUE, PLATFORM_NAMES
 from netaccept.core.exitcodes import ExitCode, exit_codes_help
 from netaccept.core.paths import project_dir
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.ledger import DEFAULT_LEDGER
-from netaccept.report.certificates import REASONS
-from netaccept.run.plugin import (
-    exit_code_for,
-)
+from netaccept.run.options import add_cli_options, pytest_args
+from netaccept.run.pipeline import exit_code_for
 from netaccept.run.shard import Shard, ShardError
-from netaccept.session.hostkeys import DEFAULT_KNOWN_HOSTS, POLICY_HELP, HostKeyPolicy
+from netaccept.session.hostkeys import HostKeyPolicy
 
 EXIT_CODES = exit_codes_help()
 
@@ -55,43 +53,13 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
         "-o", "addopts=",
         "-qq", "--no-header", "--tb=no", "-rN", "--netaccept-quiet",
-        "--netaccept-inventory", args.inventory,
-        "--netaccept-reason", args.reason,
-        "--netaccept-out", args.out,
+        *pytest_args(args),
     ]  # fmt: skip
-    for name in args.device:
-        argv += ["--netaccept-device", name]
-    for check_id in args.check:
-        argv += ["--netaccept-check", check_id]
-    if args.record:
-        argv += ["--netaccept-record", args.record]
-    if args.replay:
-        argv += ["--netaccept-replay", args.replay]
-    if args.technician:
-        argv += ["--netaccept-technician", args.technician]
-    if args.workers:
-        argv += ["--netaccept-workers", str(args.workers)]
     if getattr(args, "processes", None):
         # pytest-xdist: the devices are dealt out between the processes (netaccept.run.xdist).
         argv += ["-p", "xdist", "-n", args.processes]
-    if args.no_progress:
-        argv.append("--netaccept-no-progress")
-    if args.junitxml:
+    if getattr(args, "junitxml", None):
         argv += ["--junitxml", args.junitxml]
-    for endpoint in getattr(args, "endpoint", []):
-        argv += ["--netaccept-endpoint", endpoint]
-    if getattr(args, "dns_server", None):
-        argv += ["--netaccept-dns-server", args.dns_server]
-    if getattr(args, "sign_key", None):
-        argv += ["--netaccept-sign-key", args.sign_key]
-    if getattr(args, "ledger", None):
-        argv += ["--netaccept-ledger", args.ledger]
-    if not getattr(args, "replay", None):
-        # Decided here, where standard input is still the user's terminal (or not).
-        policy = getattr(args, "host_key_policy", None) or HostKeyPolicy.default().value
-        argv += ["--netaccept-host-key-policy", policy]
-        if getattr(args, "known_hosts", None):
-            argv += ["--netaccept-known-hosts", args.known_hosts]
     return [*argv, *extra]
 
 
@@ -141,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _lab_specs(inventory: Inventory) -> list[object]:
-    from netaccept.lab.server import LabRouterSpec
+    from netaccept.lab.spec import LabRouterSpec
 
     specs: list[object] = []
     problems: list[str] = []
@@ -216,7 +184,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Start the lab on free loopback ports with throw-away credentials and run the suite."""
-    from netaccept.lab.server import LabCredentials, LabProcess
+    from netaccept.lab.process import LabProcess
+    from netaccept.lab.spec import LabCredentials
 
     inventory_path = args.inventory or str(project_dir("inventory") / "lab.yaml")
     try:
@@ -564,68 +533,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"netaccept {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def run_options(p: argparse.ArgumentParser, inventory_required: bool = True) -> None:
-        p.add_argument(
-            "--inventory", "-i", required=inventory_required, metavar="FILE", help="inventory YAML"
-        )
-        p.add_argument(
-            "--reason",
-            choices=REASONS,
-            default="initial",
-            help="why the ports are tested, section 1.4(a) (default: initial)",
-        )
-        p.add_argument(
-            "--out", default="reports", metavar="DIR", help="reports directory (default: reports)"
-        )
-        p.add_argument("--technician", metavar="NAME", help="who runs the tests")
-        p.add_argument("--record", metavar="DIR", help="also save every raw output as a recording")
-        p.add_argument("--no-progress", action="store_true", help="no progress display")
-        p.add_argument(
-            "--sign-key",
-            metavar="FILE",
-            help="sign each certificate with this Ed25519 private key "
-            "(passphrase, if any, in NETACCEPT_SIGN_PASSPHRASE)",
-        )
-        p.add_argument(
-            "--ledger", metavar="FILE", help="the acceptance ledger (default: OUT/ledger.sqlite)"
-        )
-        p.add_argument(
-            "--host-key-policy",
-            choices=[policy.value for policy in HostKeyPolicy],
-            help=POLICY_HELP,
-        )
-        p.add_argument(
-            "--known-hosts",
-            metavar="FILE",
-            help=f"the routers' SSH host keys, OpenSSH format (default: {DEFAULT_KNOWN_HOSTS})",
-        )
-
     run = sub.add_parser(
         "run",
         help="run the acceptance suite",
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run_options(run)
-    run.add_argument("--replay", metavar="DIR", help="decide from a recording, no connection")
-    run.add_argument(
-        "--device",
-        "-d",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only this device (repeatable)",
-    )
-    run.add_argument(
-        "--check",
-        "-c",
-        action="append",
-        default=[],
-        metavar="ID",
-        choices=CHECK_IDS,
-        help="only this check (repeatable)",
-    )
-    run.add_argument("--workers", type=int, metavar="N", help="devices captured at once")
+    add_cli_options(run)
     run.add_argument(
         "--processes",
         "-n",
@@ -641,24 +555,12 @@ def _parser() -> argparse.ArgumentParser:
         help="only share I of N of the devices (sorted by name, dealt out in turn: the same "
         "share on every machine); merge the shards with `netaccept report merge`",
     )
-    run.add_argument(
-        "--endpoint",
-        action="append",
-        default=[],
-        metavar="NAME=HOST:PORT",
-        help="reach a device at another address (a lab, a port forward)",
-    )
     run.add_argument("--junitxml", metavar="FILE", help="also write JUnit XML")
     run.add_argument(
         "--debug",
         action="store_true",
         help="log netaccept, netmiko and paramiko at DEBUG to stderr (secrets and router "
         "output masked)",
-    )
-    run.add_argument(
-        "--dns-server",
-        metavar="HOST:PORT",
-        help="ask this name server for loopback_dns instead of dns.servers",
     )
     run.set_defaults(func=cmd_run)
 
@@ -671,7 +573,7 @@ def _parser() -> argparse.ArgumentParser:
     lab.set_defaults(func=cmd_lab)
 
     demo = sub.add_parser("demo", help="start the lab and run the suite against it")
-    run_options(demo, inventory_required=False)
+    add_cli_options(demo, demo=True)
     demo.set_defaults(func=cmd_demo)
 
     checks = sub.add_parser("checks", help="list the checks with their Schedule 2 line")

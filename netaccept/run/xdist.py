@@ -29,7 +29,7 @@ from netaccept.run.shard import deal
 from netaccept.session.transport import SshTransport
 
 if TYPE_CHECKING:
-    from netaccept.run.plugin import AcceptanceRun
+    from netaccept.run.pipeline import AcceptanceRun
 
 SHARE = "netaccept_share"  # workerinput: the device names a worker captures
 OUTPUT = "netaccept"  # workeroutput: what a worker captured, for the controller
@@ -74,7 +74,7 @@ class Dealer:
         # the workers inherit the environment they are stored in.
         if not isinstance(self.run.transport, SshTransport):
             return
-        from netaccept.run.plugin import _Terminal
+        from netaccept.run.pipeline import _Terminal
 
         capman = self.config.pluginmanager.getplugin("capturemanager")
         with _Terminal(capman, stdin=True):

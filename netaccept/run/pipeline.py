@@ -1,0 +1,658 @@
+"""The run: from the selected checks to captured outputs, facts, verdicts and certificates.
+
+`AcceptanceRun` is one run of the acceptance suite over an inventory. Flow, one way only:
+the commands needed by the selected checks -> outputs captured once per device,
+concurrently (live SSH, or replay) -> facts parsed on demand -> verdicts -> certificates,
+reports and the ledger. The pytest plugin (`netaccept.run.plugin`) drives it from pytest's
+hooks; `netaccept run` and `pytest --netaccept-inventory` both end up here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from netaccept.check import MARKER
+from netaccept.core.catalogue import CHECKS
+from netaccept.core.evidence import (
+    Evidence,
+    RecordingError,
+    read_recording,
+    recording_path,
+    utc_now,
+    write_recording,
+)
+from netaccept.core.exitcodes import ExitCode
+from netaccept.core.verdicts import CheckFailed, Status, Undecidable, Verdict
+from netaccept.inventory import (
+    CredentialsMissing,
+    Device,
+    Inventory,
+    resolve_credentials,
+)
+from netaccept.ledger import AcceptanceTerms, Ledger, PortRecord
+from netaccept.platforms import registry
+from netaccept.platforms.facts import (
+    FACTS,
+    IDENTITY,
+    NAME_CONFIG,
+    Chassis,
+    Fact,
+    SoftwareFacts,
+    Source,
+)
+from netaccept.platforms.parsing import ParseError, read
+from netaccept.platforms.registry import CLI
+from netaccept.report.certificates import (
+    AcceptanceOut,
+    Certificate,
+    CheckResult,
+    FindingOut,
+    Identity,
+    NotCompleted,
+    RunInfo,
+    build_certificate,
+    new_run_id,
+    reserve_run_dir,
+    with_acceptance,
+    write_device,
+    write_evidence,
+    write_index,
+)
+from netaccept.report.signing import sign_certificate
+from netaccept.report.xmlcert import write_certificate_xml
+from netaccept.run.capture import DeviceCapture, capture
+from netaccept.run.interrupt import SignalStop, StopRequest
+from netaccept.session.debuglog import install_masking
+from netaccept.session.dns import (
+    LiveResolver,
+    LoopbackDns,
+    ReplayResolver,
+    Resolver,
+    lookup_loopback,
+)
+from netaccept.session.hostkeys import DEFAULT_KNOWN_HOSTS, HostKeyPolicy
+from netaccept.session.transport import HostKeySettings, ReplayTransport, SshTransport, Transport
+
+RESULT_PROPERTY = "netaccept.result"
+
+# Fixtures that are not facts themselves but need some: planned like the facts they use.
+DERIVED: dict[str, tuple[Fact[Any], ...]] = {"dns_lookups": (NAME_CONFIG,)}
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class ItemState:
+    """What the plugin learns about one test item while pytest runs it."""
+
+    check_id: str
+    device: Device
+    verdict: Verdict
+    commands: list[str] = field(default_factory=list)
+    status: Status | None = None
+    message: str = ""
+    started: float = 0.0
+
+
+class AcceptanceRun:
+    """One acceptance run: the selected devices and checks, their outputs and results."""
+
+    def __init__(self, config: pytest.Config, inventory: Inventory) -> None:
+        self.config = config
+        self.inventory = inventory
+        opt = config.option
+        self.replay = Path(opt.netaccept_replay) if opt.netaccept_replay else None
+        self.record = Path(opt.netaccept_record) if opt.netaccept_record else None
+        self.host_keys = HostKeySettings(
+            HostKeyPolicy(opt.netaccept_host_key_policy)
+            if opt.netaccept_host_key_policy
+            else HostKeyPolicy.default(),
+            Path(opt.netaccept_known_hosts or DEFAULT_KNOWN_HOSTS).expanduser(),
+        )
+        self.transport: Transport = (
+            ReplayTransport(self.replay) if self.replay else SshTransport(CLI, self.host_keys)
+        )
+        self.reason: str = opt.netaccept_reason
+        self.technician = (
+            opt.netaccept_technician or os.environ.get("NETACCEPT_TECHNICIAN") or _login()
+        )
+        self.workers: int = opt.netaccept_workers or inventory.settings.workers
+        self.checks: list[str] = list(opt.netaccept_check)
+        self.started = utc_now()
+        self.run_id = new_run_id(self.started)
+        self.out = Path(opt.netaccept_out)
+        self.ledger_path = Path(opt.netaccept_ledger or self.out / "ledger.sqlite")
+        self.signer: Ed25519PrivateKey | None = None  # read by pytest_configure
+        self.run_dir = self.out / self.run_id
+        self.captures: dict[str, DeviceCapture] = {}
+        self.plan_errors: dict[tuple[str, str], str] = {}
+        self.items: dict[str, ItemState] = {}
+        self.results: list[CheckResult] = []
+        self.facts: dict[tuple[str, str], Any] = {}
+        self.reads: dict[tuple[str, str, str], Any] = {}
+        self.remaining: dict[str, int] = {}  # checks not yet decided, by device
+        self.identities: dict[str, Identity] = {}  # of the devices whose checks are all done
+        self.dns: dict[str, LoopbackDns] = {}
+        self.fact_errors: dict[tuple[str, str], str] = {}
+        self.index: Path | None = None
+        self.certificates: list[Certificate] = []
+        self.exit_code: int | None = None
+        # pytest-xdist (netaccept.run.xdist): the devices a worker captures; None: all of them.
+        self.share: frozenset[str] | None = None
+        # Ctrl-C / SIGTERM: requested by a signal handler from the capture on (see interrupt.py)
+        self.stop = StopRequest()
+        self.signals = SignalStop(self.stop, on_request=self._stop_tests)
+        self.testing: pytest.Session | None = None  # set once the checks run
+        self.not_completed: list[NotCompleted] = []
+
+    # -- collection
+
+    def devices_for(self, metafunc: pytest.Metafunc) -> list[Device]:
+        return list(self.inventory.devices)
+
+    def modify_items(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if self.checks:
+            keep = [i for i in items if _check_id(i) in self.checks]
+            dropped = [i for i in items if _check_id(i) not in self.checks]
+            if dropped:
+                config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+        # One device after another, each device's checks in their order: what was parsed
+        # for a device can leave memory after its last check (see `_done_with`).
+        order = {d.name: n for n, d in enumerate(self.inventory.devices)}
+
+        def device_order(item: pytest.Item) -> int:
+            device = _device_of(item)
+            return order.get(device.name, -1) if device is not None else -1
+
+        items.sort(key=device_order)
+
+    def plan(self, items: list[pytest.Item]) -> list[tuple[Device, list[str]]]:
+        """The commands each device must answer for the selected items, each once, in order."""
+        commands: dict[str, list[str]] = {}
+        devices: dict[str, Device] = {}
+        for item in items:
+            check_id = _check_id(item)
+            device = _device_of(item)
+            if check_id is None or device is None:
+                continue
+            if self.share is not None and device.name not in self.share:
+                continue
+            devices[device.name] = device
+            wanted = commands.setdefault(device.name, [])
+            if check_id in device.not_applicable:
+                continue
+            names = getattr(item, "fixturenames", [])
+            facts = [FACTS[n] for n in names if n in FACTS]
+            facts += [fact for n in names for fact in DERIVED.get(n, ())]
+            for fact in [*IDENTITY, *facts]:
+                self._plan_fact(device, fact, wanted)
+        for name, device in devices.items():
+            for fact in IDENTITY:
+                self._plan_fact(device, fact, commands[name])
+        return [(devices[name], cmds) for name, cmds in commands.items()]
+
+    def _plan_fact(self, device: Device, fact: Fact[Any], wanted: list[str]) -> None:
+        try:
+            commands = registry.commands(fact, device)
+        except Undecidable as exc:
+            self.plan_errors[(device.name, fact.name)] = str(exc)
+            return
+        wanted.extend(c for c in commands if c not in wanted)
+
+    def capture_all(self, items: list[pytest.Item]) -> None:
+        plan = self.plan(items)
+        if not plan:
+            return
+        show = not self.config.option.netaccept_no_progress
+        capman = self.config.pluginmanager.getplugin("capturemanager")
+        if isinstance(self.transport, SshTransport) and (
+            self.host_keys.policy is HostKeyPolicy.INSECURE
+        ):
+            with _Terminal(capman):
+                from rich.console import Console
+
+                Console(stderr=True, highlight=False).print(
+                    "[bold red]WARNING: --host-key-policy insecure: the routers' SSH host keys "
+                    "are NOT verified.[/] Anyone between this machine and a router can "
+                    "impersonate it and read the password. The certificates say so."
+                )
+        if isinstance(self.transport, SshTransport):
+            # Ask for missing credentials now, once per variable, before the sessions start
+            # in parallel; a device still without them fails at connect, naming the variable.
+            with _Terminal(capman, stdin=True):
+                for device, _commands in plan:
+                    with contextlib.suppress(CredentialsMissing):
+                        resolve_credentials(device)
+        with _Terminal(capman):
+            from netaccept.run.terminal import capture_progress
+
+            # From here on a first Ctrl-C or SIGTERM stops the run cleanly (see finish).
+            self.signals.install()
+            # Whoever shows a log record from here on (--debug, --log-cli-level) sees it masked.
+            install_masking(
+                v for d, _ in plan for v in (d.credentials.password_env, d.credentials.secret_env)
+            )
+            with capture_progress(plan, enabled=show, transport=self.transport.name) as progress:
+                self.captures = capture(
+                    plan, self.transport, workers=self.workers, progress=progress, stop=self.stop
+                )
+        # The checks of a device whose capture was interrupted are not run: it is listed as
+        # not completed, never certified. The completed devices are decided as usual.
+        unfinished = {name for name, cap in self.captures.items() if not cap.complete}
+        dropped = [i for i in items if (d := _device_of(i)) is not None and d.name in unfinished]
+        if dropped:
+            items[:] = [i for i in items if i not in dropped]
+            self.config.hook.pytest_deselected(items=dropped)
+        if items:
+            self.testing = items[0].session
+
+    def _stop_tests(self, signal_name: str) -> None:
+        # Runs in the signal handler: one attribute store. pytest stops after the current
+        # check; during the capture, capture() itself honours the request.
+        if self.testing is not None:
+            self.testing.shouldstop = f"interrupted ({signal_name})"
+
+    # -- facts
+
+    def fact(self, device: Device, fact: Fact[Any], used: list[str] | None = None) -> Any:
+        """The parsed fact for `device`; raises Undecidable with the reason it is unavailable."""
+        key = (device.name, fact.name)
+        if key in self.plan_errors:
+            raise Undecidable(self.plan_errors[key])
+        recipe = registry.recipe(fact, device.platform)
+        sources = recipe.sources(device)
+        if used is not None:
+            used.extend(s.command for s in sources if s.command not in used)
+        if key in self.facts:
+            return self.facts[key]
+        if key not in self.fact_errors:
+            try:
+                parsed = [self._read(device, source) for source in sources]
+                self.facts[key] = recipe.build(parsed, device)
+                return self.facts[key]
+            except Undecidable as exc:
+                self.fact_errors[key] = str(exc)
+            except ParseError as exc:  # malformed rows included: see facts._decided
+                self.fact_errors[key] = f"{device.name}: {exc}"
+        raise Undecidable(self.fact_errors[key])
+
+    def _read(self, device: Device, source: Source) -> Any:
+        """A command's output read once per device, shared by every fact that needs it."""
+        key = (device.name, source.command, source.reader)
+        if key in self.reads:
+            return self.reads[key]
+        cap = self.captures.get(device.name)
+        evidence = cap.evidence.get(source.command) if cap else None
+        if evidence is None:
+            raise Undecidable(
+                cap.reason_missing(source.command) if cap else f"{device.name} was not captured"
+            )
+        self.reads[key] = read(source.reader, evidence.output, source.command, source.empty_ok)
+        return self.reads[key]
+
+    def dns_lookups(self, device: Device, used: list[str]) -> LoopbackDns:
+        """Forward and reverse DNS of the router's loopback, asked once per device."""
+        if device.dns is None:
+            raise Undecidable(
+                f"the inventory gives no dns section for {device.name}: add dns.servers and "
+                "dns.domain (or dns.name), or list loopback_dns under not_applicable"
+            )
+        names = self.fact(device, NAME_CONFIG, used)
+        if names.loopback_address is None:
+            raise Undecidable(
+                f"{device.name}: the running configuration gives no address on {device.loopback}"
+            )
+        if device.name not in self.dns:
+            self.dns[device.name] = lookup_loopback(
+                self._resolver(device), names.loopback_address, device.dns.fqdn(device.name)
+            )
+            cap = self.captures[device.name]
+            found = self.dns[device.name]
+            for answer in (found.ptr, *found.forward):
+                cap.evidence[answer.key] = Evidence.of(answer.key, answer.text())
+        found = self.dns[device.name]
+        used.extend(a.key for a in (found.ptr, *found.forward) if a.key not in used)
+        return found
+
+    def _resolver(self, device: Device) -> Resolver:
+        assert device.dns is not None
+        if self.replay is not None:
+            try:
+                recording = read_recording(recording_path(self.replay, device.name))
+            except RecordingError as exc:
+                raise Undecidable(str(exc)) from None
+            return ReplayResolver(recording.dns, str(self.replay))
+        servers = [str(s) for s in device.dns.servers]
+        port = device.dns.port
+        override = self.config.option.netaccept_dns_server
+        if override:
+            host, _, number = override.rpartition(":")
+            servers, port = [host], int(number)
+        return LiveResolver(servers, port, device.dns.timeout)
+
+    def identity(self, device: Device) -> Identity:
+        errors: list[str] = []
+        software: SoftwareFacts | None = None
+        chassis: Chassis | None = None
+        try:
+            software = self.fact(device, FACTS["software"])
+        except Undecidable as exc:
+            errors.append(f"software version: {exc}")
+        try:
+            chassis = self.fact(device, FACTS["chassis"])
+        except Undecidable as exc:
+            errors.append(f"chassis serial: {exc}")
+        return Identity(
+            hostname=software.hostname or None if software else None,
+            model=(chassis.pid if chassis else None) or (software.model if software else None),
+            chassis_pid=chassis.pid if chassis else None,
+            chassis_description=chassis.description if chassis else None,
+            chassis_serial=chassis.serial if chassis else None,
+            processor_board_id=software.processor_board_id or None if software else None,
+            software_version=software.version if software else None,
+            image=software.image or None if software else None,
+            errors=tuple(errors),
+        )
+
+    # -- results
+
+    def record_phase(
+        self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
+    ) -> None:
+        state = self.items.get(item.nodeid)
+        if state is None or (state.status is not None and report.when != "teardown"):
+            return
+        if report.when == "setup":
+            state.started = time.monotonic()
+            if report.skipped:
+                state.status, state.message = Status.SKIPPED, _skip_reason(report)
+            elif report.failed:
+                state.status, state.message = Status.ERROR, _error_text(call)
+        elif report.when == "call" and state.status is None:
+            if report.failed:
+                exc = call.excinfo.value if call.excinfo else None
+                if isinstance(exc, CheckFailed | AssertionError) and not isinstance(
+                    exc, Undecidable
+                ):
+                    state.status = Status.FAIL
+                    state.message = "; ".join(state.verdict.failures) or str(exc)
+                else:
+                    state.status, state.message = Status.ERROR, _error_text(call)
+            elif report.skipped:
+                state.status, state.message = Status.SKIPPED, _skip_reason(report)
+            elif state.verdict.decided:
+                state.status = Status.PASS
+                state.message = "; ".join(f.message for f in state.verdict.findings)
+        elif report.when == "teardown":
+            if state.status is None:
+                state.status = Status.ERROR
+                state.message = (
+                    _error_text(call) if report.failed else "the check reached no decision"
+                )
+            info = CHECKS[state.check_id]
+            result = CheckResult(
+                id=state.check_id,
+                line=info.line,
+                schedule2=info.schedule2,
+                device=state.device.name,
+                status=state.status,
+                message=state.message,
+                findings=[
+                    FindingOut(met=f.met, message=f.message, subject=f.subject)
+                    for f in state.verdict.findings
+                ],
+                commands=state.commands,
+                duration_s=round(time.monotonic() - state.started, 4) if state.started else 0.0,
+            )
+            report.user_properties.append(("netaccept.status", result.status.value))
+            report.user_properties.append(("netaccept.message", result.message))
+            report.user_properties.append((RESULT_PROPERTY, result.model_dump_json()))
+            self._done_with(state.device)
+
+    def _done_with(self, device: Device) -> None:
+        """After a device's last check: keep its identity, forget what was parsed for it."""
+        left = self.remaining[device.name] = self.remaining.get(device.name, 1) - 1
+        if left > 0:
+            return
+        self.identities[device.name] = self.identity(device)
+        for cache in (self.facts, self.fact_errors):
+            for key in [k for k in cache if k[0] == device.name]:
+                del cache[key]
+        for parsed in [k for k in self.reads if k[0] == device.name]:
+            del self.reads[parsed]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Results travel in the report so that they reach the controller under pytest-xdist
+        # too. Where they arrive (not on a worker, which sends the report on), the property
+        # is taken out again, before the JUnit writer copies it into every test case.
+        if report.when != "teardown":
+            return
+        for prop in list(report.user_properties):
+            if prop[0] == RESULT_PROPERTY:
+                self.results.append(CheckResult.model_validate_json(str(prop[1])))
+                if self.share is None:
+                    report.user_properties.remove(prop)
+
+    # -- reports
+
+    def finish(self, session: pytest.Session) -> None:
+        """Write evidence, certificates, ledger and run index for the devices that completed.
+
+        After a stop request (Ctrl-C, SIGTERM) the devices whose capture or checks did not
+        finish get no evidence, no certificate and no ledger entry: they are listed as not
+        completed in the run index, which is marked interrupted.
+        """
+        captured = [d for d in self.inventory.devices if d.name in self.captures]
+        if not captured:
+            return
+        interrupted = self.stop.reason  # a signal from here on lets the reports be written
+        devices = [d for d in captured if self._completed(d, interrupted)]
+        finished = utc_now()
+        # mkdir, never exist_ok: a run directory is this run's alone (see reserve_run_dir).
+        self.run_dir = reserve_run_dir(self.out, self.started, self.run_id)
+        self.run_id = self.run_dir.name
+        info = RunInfo(
+            id=self.run_id,
+            started=self.started,
+            finished=finished,
+            reason=self.reason,
+            technician=self.technician,
+            transport=self.transport.name,
+            inventory=self.inventory,
+        )
+        built = []
+        by_device: dict[str, list[CheckResult]] = {}
+        for result in self.results:
+            by_device.setdefault(result.device, []).append(result)
+        identities = {d.name: self.identities.get(d.name) or self.identity(d) for d in devices}
+        # The checks are decided: what was parsed for them is not needed any more, and a
+        # fleet's parsed outputs are most of the memory the certificates would add to.
+        self.facts.clear()
+        self.reads.clear()
+        for device in devices:
+            cap = self.captures[device.name]
+            evidence = write_evidence(self.run_dir / device.name, cap)
+            results = by_device.get(device.name, [])
+            built.append(
+                build_certificate(info, device, identities[device.name], cap, results, evidence)
+            )
+        acceptance = self.record_in_ledger(info, built)
+        for cert in built:
+            cert = with_acceptance(cert, acceptance)
+            cap = self.captures[cert.device.name]
+            device_dir = self.run_dir / cert.device.name
+            write_device(self.run_dir, cert, {c: e.output for c, e in cap.evidence.items()})
+            write_certificate_xml(device_dir, cert)
+            if self.signer is not None:
+                sign_certificate(device_dir, self.signer)
+            if self.record and cap.evidence:
+                write_recording(
+                    self.record, cap.device.name, cap.device.platform, list(cap.evidence.values())
+                )
+            cap.evidence.clear()  # written: the outputs leave memory device by device
+            self.certificates.append(cert)
+        self.index = write_index(
+            self.run_dir,
+            info,
+            self.certificates,
+            interrupted=interrupted,
+            not_completed=self.not_completed,
+        )
+        self.exit_code = exit_code_for(
+            (r.status for r in self.results),
+            interrupted=interrupted is not None,
+            not_completed=bool(self.not_completed),
+        )
+
+    def _completed(self, device: Device, interrupted: str | None) -> bool:
+        """Whether `device` was captured and decided in full; if not, list it as not completed."""
+        cap = self.captures[device.name]
+        reason = cap.interrupted
+        if reason is None and interrupted is not None:
+            expected = sum(1 for s in self.items.values() if s.device.name == device.name)
+            decided = sum(1 for r in self.results if r.device == device.name)
+            if decided < expected:
+                reason = (
+                    f"{device.name}: not completed: the run was interrupted ({interrupted}) "
+                    f"after {decided} of its {expected} checks; run it again to certify it"
+                )
+        if reason is None:
+            return True
+        self.not_completed.append(NotCompleted(device.name, device.site, reason))
+        return False
+
+    def record_in_ledger(
+        self, info: RunInfo, certificates: list[Certificate]
+    ) -> dict[str, AcceptanceOut]:
+        """Record the run's port verdicts; each port's attempt and dates (section 1.4).
+
+        A replay decides again from old outputs: it is no new attempt, so it is not recorded.
+        """
+        if self.replay is not None:
+            return {}
+        terms = self.inventory.contract
+        ports = [
+            PortRecord(p.order, c.device.name, p.interface, p.speed, p.customer, p.verdict.value)
+            for c in certificates
+            for p in c.ports
+        ]
+        with Ledger(self.ledger_path) as ledger:
+            statements = ledger.record_run(
+                info.id, info.started, info.finished, info.reason, info.technician,
+                [(c.device.name, c.device.site.id, c.verdict.value) for c in certificates],
+                ports,
+                AcceptanceTerms(
+                    terms.acceptance_days_new,
+                    terms.acceptance_days_repair,
+                    terms.attempts_before_remedies,
+                ),
+            )  # fmt: skip
+        return {
+            order: AcceptanceOut(
+                attempt=a.attempt,
+                delivered_on=a.delivered_on.isoformat(),
+                deemed_accepted_on=a.deemed_accepted_on.isoformat()
+                if a.deemed_accepted_on
+                else None,
+                remedies_available=a.remedies_available,
+                statement=a.statement,
+            )
+            for order, a in statements.items()
+        }
+
+
+def exit_code_for(
+    statuses: Iterable[str], *, interrupted: bool = False, not_completed: bool = False
+) -> int:
+    """The run's exit code from its checks' statuses (one rule for `run` and `report merge`).
+
+    Devices not completed leave the run undecided even when every decided check passed.
+    """
+    found = {Status(s) for s in statuses}
+    if interrupted:
+        return ExitCode.INTERRUPTED
+    if not_completed:
+        return ExitCode.UNDECIDED
+    if found <= {Status.SKIPPED}:
+        return ExitCode.NOTHING
+    if Status.ERROR in found:
+        return ExitCode.UNDECIDED
+    if Status.FAIL in found:
+        return ExitCode.FAIL
+    return ExitCode.PASS
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _check_id(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker(MARKER)
+    return str(marker.args[0]) if marker and marker.args else None
+
+
+def _device_of(item: pytest.Item) -> Device | None:
+    callspec = getattr(item, "callspec", None)
+    device = callspec.params.get("device") if callspec else None
+    return device if isinstance(device, Device) else None
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return "skipped"
+
+
+def _error_text(call: pytest.CallInfo[None]) -> str:
+    if call.excinfo is None:
+        return "the check could not decide"
+    exc = call.excinfo.value
+    if isinstance(exc, Undecidable):
+        return str(exc)
+    return f"internal error in the check ({type(exc).__name__}: {exc}); please report it"
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+class _Terminal:
+    """The real terminal (and with `stdin`, the keyboard) while pytest's capture is active."""
+
+    def __init__(self, capman: Any, *, stdin: bool = False) -> None:
+        self._capman = capman
+        self._stdin = stdin
+        self._ctx: Any = None
+
+    def __enter__(self) -> None:
+        if self._capman is None:
+            return
+        if self._stdin:
+            self._capman.suspend_global_capture(in_=True)
+        else:
+            self._ctx = self._capman.global_and_fixture_disabled()
+            self._ctx.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._capman is None:
+            return
+        if self._stdin:
+            self._capman.resume_global_capture()
+        elif self._ctx is not None:
+            self._ctx.__exit__(*exc)
