@@ -78,6 +78,10 @@ STOP_GRACE_S = 2.0
 class _Stopped(Exception):
     """The run was asked to stop: no further command on this device."""
 
+    def __init__(self, tried: int) -> None:
+        super().__init__(tried)
+        self.tried = tried  # commands run before the stop
+
 
 class LiveSessions:
     """The sessions open right now, so that a stop request can close them from outside."""
@@ -119,17 +123,12 @@ def capture_device(
     result = DeviceCapture(device, transport.name, utc_now())
     notify = progress or (lambda _name, _event, _done: None)
     notify(device.name, "start", 0)
-    for command in commands:  # nothing unsafe may even be attempted
-        try:
-            ensure_read_only(command)
-        except ForbiddenCommand as exc:
-            result.failures[command] = str(exc)
-    runnable = [c for c in commands if c not in result.failures]
+    runnable = _screen(commands, result)
     session: Session | None = None
     tried = 0
     try:
         if stop:
-            raise _Stopped
+            raise _Stopped(0)
         log.debug("%s: opening a session to %s:%d", device.name, device.host, device.port)
         session = transport.open(device)
         log.info("%s: session open, %d commands to run", device.name, len(runnable))
@@ -137,30 +136,9 @@ def capture_device(
             live.add(session)
         result.host_key = session.host_key
         result.host_key_check = session.host_key_check
-        for done, command in enumerate(runnable, start=1):
-            if stop:
-                raise _Stopped
-            try:
-                output = session.run(command)
-            except CommandFailed as exc:
-                result.failures[command] = str(exc)
-            except SessionLost as exc:
-                if stop:  # closed by the stop request, not lost
-                    raise _Stopped from None
-                for rest in runnable[done - 1 :]:
-                    result.failures[rest] = f"{device.name} ({device.host}:{device.port}): {exc}"
-                notify(device.name, "failed", done)
-                break
-            else:
-                # Secrets are masked before the output is stored, shown or hashed: the
-                # masked text is the evidence.
-                result.evidence[command] = Evidence.of(command, mask_secrets(output))
-            tried = done
-            notify(device.name, "command", done)
-        else:
-            notify(device.name, "done", len(runnable))
-            log.info("%s: captured, %d commands", device.name, len(runnable))
-    except _Stopped:
+        tried = _run_commands(session, runnable, result, notify, stop)
+    except _Stopped as stopped:
+        tried = stopped.tried
         result.interrupted = _interrupted(
             device, stop, f"after {tried} of {len(runnable)} commands"
         )
@@ -183,6 +161,51 @@ def capture_device(
                 live.discard(session)
         result.finished = utc_now()
     return result
+
+
+def _screen(commands: Sequence[str], result: DeviceCapture) -> list[str]:
+    """The commands that may be sent; the others are failures before anything is attempted."""
+    for command in commands:  # nothing unsafe may even be attempted
+        try:
+            ensure_read_only(command)
+        except ForbiddenCommand as exc:
+            result.failures[command] = str(exc)
+    return [c for c in commands if c not in result.failures]
+
+
+def _run_commands(
+    session: Session,
+    runnable: Sequence[str],
+    result: DeviceCapture,
+    notify: ProgressCallback,
+    stop: StopRequest,
+) -> int:
+    """Run `runnable` in order over `session`; the number tried (raises _Stopped on a stop)."""
+    device = result.device
+    tried = 0
+    for done, command in enumerate(runnable, start=1):
+        if stop:
+            raise _Stopped(tried)
+        try:
+            output = session.run(command)
+        except CommandFailed as exc:
+            result.failures[command] = str(exc)
+        except SessionLost as exc:
+            if stop:  # closed by the stop request, not lost
+                raise _Stopped(tried) from None
+            for rest in runnable[done - 1 :]:
+                result.failures[rest] = f"{device.name} ({device.host}:{device.port}): {exc}"
+            notify(device.name, "failed", done)
+            return tried
+        else:
+            # Secrets are masked before the output is stored, shown or hashed: the
+            # masked text is the evidence.
+            result.evidence[command] = Evidence.of(command, mask_secrets(output))
+        tried = done
+        notify(device.name, "command", done)
+    notify(device.name, "done", len(runnable))
+    log.info("%s: captured, %d commands", device.name, len(runnable))
+    return tried
 
 
 def _interrupted(device: Device, stop: StopRequest, where: str) -> str:
