@@ -19,7 +19,7 @@ import yaml
 
 from netaccept.inventory import load_inventory
 from netaccept.lab.dns import DnsRecord
-from netaccept.lab.server import LabRouterSpec, PlatformName
+from netaccept.lab.spec import LabRouterSpec, PlatformName
 from netaccept.lab.zone import lab_zone
 
 ROOT = Path(__file__).resolve().parents[1]

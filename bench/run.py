@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.fleet import Fleet, make_fleet
-from netaccept.lab.server import LabCredentials, LabProcess
+from netaccept.lab.process import LabProcess
+from netaccept.lab.spec import LabCredentials
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"

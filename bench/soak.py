@@ -42,13 +42,9 @@ from bench.fleet import ROOT, Fleet, make_fleet
 from netaccept.core.catalogue import PlatformName
 from netaccept.lab.dns import DnsRecord
 from netaccept.lab.faults import BASE, CATALOGUE, Fault
-from netaccept.lab.server import (
-    FaultKind,
-    LabCredentials,
-    LabFault,
-    LabProcess,
-    generate_host_key_pair,
-)
+from netaccept.lab.keys import generate_host_key_pair
+from netaccept.lab.process import LabProcess
+from netaccept.lab.spec import FaultKind, LabCredentials, LabFault
 
 # Short, so that a dead router costs seconds (the keys exist in the inventory's `timeouts`).
 TIMEOUTS = {"connect": 3, "banner": 2, "auth": 5, "command": 3, "retry_delay": 0.3}

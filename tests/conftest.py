@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from netaccept.inventory import load_inventory
-from netaccept.lab.server import LabCredentials, LabProcess, LabRouterSpec
+from netaccept.lab.process import LabProcess
+from netaccept.lab.spec import LabCredentials, LabRouterSpec
 from netaccept.lab.zone import lab_zone
 
 ROOT = Path(__file__).resolve().parents[1]

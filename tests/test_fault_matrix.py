@@ -21,7 +21,8 @@ from netaccept.core.catalogue import CHECK_IDS, PLATFORM_NAMES
 from netaccept.inventory import load_inventory
 from netaccept.lab.dns import DnsRecord, zone_for
 from netaccept.lab.faults import BASE, CATALOGUE, Fault
-from netaccept.lab.server import LabCredentials, LabProcess, LabRouterSpec
+from netaccept.lab.process import LabProcess
+from netaccept.lab.spec import LabCredentials, LabRouterSpec
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, Result, netaccept
 
 pytestmark = pytest.mark.lab

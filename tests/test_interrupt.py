@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from netaccept.inventory import Device, load_inventory
-from netaccept.lab.server import LabCredentials, LabFault, LabProcess, LabRouterSpec
+from netaccept.lab.process import LabProcess
+from netaccept.lab.spec import LabCredentials, LabFault, LabRouterSpec
 from netaccept.lab.zone import lab_zone
 from netaccept.report.certificates import new_run_id, reserve_run_dir
 from netaccept.run.capture import DeviceCapture, capture

@@ -18,16 +18,16 @@ import paramiko
 import pytest
 from netmiko import ConnectHandler, NetmikoAuthenticationException
 
-from netaccept.lab.server import (
+from netaccept.lab.process import LabProcess
+from netaccept.lab.server import main
+from netaccept.lab.spec import (
     ENV_PASSWORD,
     ENV_SECRET,
     ENV_USERNAME,
     LabCredentials,
-    LabProcess,
     LabRouterSpec,
     PlatformName,
     load_recording,
-    main,
 )
 
 pytestmark = pytest.mark.lab

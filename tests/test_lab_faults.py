@@ -19,18 +19,14 @@ import pytest
 from netmiko import ConnectHandler, NetmikoAuthenticationException, NetmikoTimeoutException
 from netmiko.exceptions import ReadTimeout
 
-from netaccept.lab.server import (
-    LabCredentials,
-    LabFault,
-    LabProcess,
-    LabRouterSpec,
-    PlatformName,
+from netaccept.lab.keys import (
     generate_host_key,
     generate_host_key_pair,
     host_public_key,
     known_hosts_line,
-    load_spec,
 )
+from netaccept.lab.process import LabProcess
+from netaccept.lab.spec import LabCredentials, LabFault, LabRouterSpec, PlatformName, load_spec
 from netaccept.session.hostkeys import (
     HostKeyOutcome,
     HostKeyPolicy,

@@ -21,17 +21,17 @@ import pytest
 from netmiko import ConnectHandler
 
 from netaccept.lab.dns import DnsRecord, DnsServer, zone_for
-from netaccept.lab.server import (
+from netaccept.lab.process import LabProcess
+from netaccept.lab.server import main
+from netaccept.lab.spec import (
     DNS_READY_KEY,
     ENV_PASSWORD,
     ENV_SECRET,
     ENV_USERNAME,
     LabCredentials,
     LabDnsSpec,
-    LabProcess,
     LabRouterSpec,
     load_spec,
-    main,
 )
 
 HOST = "127.0.0.1"

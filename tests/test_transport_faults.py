@@ -18,13 +18,9 @@ from typing import Any
 import pytest
 import yaml
 
-from netaccept.lab.server import (
-    LabCredentials,
-    LabFault,
-    LabProcess,
-    LabRouterSpec,
-    generate_host_key_pair,
-)
+from netaccept.lab.keys import generate_host_key_pair
+from netaccept.lab.process import LabProcess
+from netaccept.lab.spec import LabCredentials, LabFault, LabRouterSpec
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, Lab, Result, endpoint_args, netaccept
 
 pytestmark = pytest.mark.lab

@@ -68,7 +68,7 @@ def _absolute_name(text: str, what: str) -> str:
 
 
 def _check_loopback(host: str) -> None:
-    # Same rule as netaccept.lab.server.check_loopback; kept here so this module stands alone.
+    # Same rule as netaccept.lab.spec.check_loopback; kept here so this module stands alone.
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
