@@ -1,0 +1,267 @@
+"""`netaccept checks`, `keygen`, `verify`, `pdf`, `history`, `report merge`: what a run leaves."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from netaccept.cli.common import print_error
+from netaccept.core.catalogue import CATALOGUE, PLATFORM_NAMES
+from netaccept.core.exitcodes import ExitCode
+from netaccept.core.paths import project_dir
+from netaccept.inventory import load_inventory
+from netaccept.run.pipeline import exit_code_for
+
+# ---------------------------------------------------------------- checks
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    from netaccept.check import IMPLEMENTED, facts_used, load_checks, platforms_supported
+
+    load_checks()
+    if args.markdown:
+        from netaccept.report.reference import checks_markdown
+
+        inventory = load_inventory(project_dir("inventory") / "lab.yaml")
+        # One example device per platform: the first of each in the lab inventory.
+        examples = {d.platform: d for d in reversed(inventory.devices)}
+        print(checks_markdown([examples[name] for name in PLATFORM_NAMES]), end="")
+        return ExitCode.PASS
+    table = Table(title="Schedule 2 acceptance tests", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("id", style="bold")
+    table.add_column("Schedule 2 line")
+    for name in PLATFORM_NAMES:
+        table.add_column(name)
+    table.add_column("facts")
+    rows = []
+    for info in CATALOGUE:
+        fn = IMPLEMENTED.get(info.id)
+        platforms = platforms_supported(fn) if fn else []
+        rows.append(
+            {
+                "id": info.id,
+                "line": info.line,
+                "schedule2": info.schedule2,
+                "implemented": {p: p in platforms for p in PLATFORM_NAMES},
+                "facts": facts_used(fn) if fn else [],
+            }
+        )
+        marks = ["[green]yes[/]" if p in platforms else "[dim]not yet[/]" for p in PLATFORM_NAMES]
+        facts = ", ".join(facts_used(fn)) if fn else ""
+        table.add_row(str(info.line), info.id, info.schedule2, *marks, facts)
+    if args.json:
+        import json
+
+        print(json.dumps(rows, indent=2))
+    else:
+        Console(highlight=False).print(table)
+    return ExitCode.PASS
+
+
+# ---------------------------------------------------------------- keygen and verify
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    """Create the Ed25519 key pair that signs certificates; print only the fingerprint."""
+    from rich.markup import escape
+
+    from netaccept.report.signing import SigningError, generate_keypair
+
+    passphrase: bytes | None = None
+    if args.passphrase_env:
+        value = os.environ.get(args.passphrase_env, "")
+        if not value:
+            print_error(
+                f"{escape(args.passphrase_env)} is not set or empty; it must hold the passphrase"
+            )
+            return ExitCode.USAGE
+        passphrase = value.encode("utf-8")
+    try:
+        key_fingerprint = generate_keypair(
+            Path(args.private), Path(args.public), passphrase=passphrase
+        )
+    except SigningError as exc:
+        print_error(escape(str(exc)))
+        return ExitCode.USAGE
+    except OSError as exc:
+        print_error(escape(f"cannot write the key files: {exc.strerror} ({exc.filename})"))
+        return ExitCode.USAGE
+    print(f"private key  {args.private}  (mode 0600; keep it secret, never commit or send it)")
+    print(f"public key   {args.public}  (give this file to whoever verifies certificates)")
+    print(f"fingerprint  {key_fingerprint}")
+    return ExitCode.PASS
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check certificate.sig of a device or of every device of a run; exit 0 only if intact."""
+    from rich.markup import escape
+
+    from netaccept.report.signing import SigningError, verify
+
+    public_key = Path(args.public_key) if args.public_key else None
+    try:
+        report = verify(Path(args.path), public_key)
+    except SigningError as exc:
+        print_error(escape(str(exc)))
+        return ExitCode.USAGE
+    sys.stdout.write(report.render(verbose=args.verbose))
+    return ExitCode.PASS if report.ok else ExitCode.FAIL
+
+
+# ---------------------------------------------------------------- pdf
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """Certificates (or a whole run) to PDF with headless Chromium."""
+    from netaccept.report.pdf import ChromiumError, ChromiumNotFound, pdf_jobs, render_pdfs
+
+    path = Path(args.path)
+    out = Path(args.out) if args.out else None
+    if out is not None and path.is_dir() and out.suffix.lower() == ".pdf":
+        print_error(
+            "with a run directory, --out is the directory that receives <device>.pdf and index.pdf"
+        )
+        return ExitCode.USAGE
+    try:
+        jobs = pdf_jobs(path, out)
+    except (FileNotFoundError, ValueError) as exc:
+        print_error(str(exc))
+        return ExitCode.USAGE
+    signed = [pdf for _html, pdf in jobs if pdf.parent.joinpath("certificate.sig").is_file()]
+    if signed:
+        # A file written into a signed certificate's directory afterwards is one the
+        # signature does not cover: `netaccept verify` would then fail. Refuse before.
+        print_error(
+            f"{signed[0].parent} is signed: a PDF written there now would make "
+            "`netaccept verify` fail; print to another directory with --out DIR"
+        )
+        return ExitCode.USAGE
+    try:
+        written = render_pdfs(path, out, paper=args.paper, chromium=args.chromium)
+    except (ChromiumNotFound, FileNotFoundError, ValueError) as exc:
+        print_error(str(exc))
+        return ExitCode.USAGE
+    except ChromiumError as exc:
+        print_error(str(exc))
+        return ExitCode.INTERNAL
+    for pdf in written:
+        print(pdf)
+    return ExitCode.PASS
+
+
+# ---------------------------------------------------------------- history
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Every recorded run, port by port, from the acceptance ledger."""
+    from rich import box
+    from rich.markup import escape
+    from rich.text import Text
+
+    from netaccept.ledger import Ledger, LedgerError
+
+    try:
+        with Ledger(Path(args.ledger), create=False) as ledger:
+            rows = ledger.history(order=args.order, device=args.device)
+    except LedgerError as exc:
+        print_error(escape(str(exc)))
+        return ExitCode.USAGE
+    if args.json:
+        import json
+
+        print(json.dumps([row.to_json() for row in rows], indent=2))
+        return ExitCode.PASS
+    if args.order:
+        subject = f"order {args.order}"
+    elif args.device:
+        subject = f"device {args.device}"
+    else:
+        subject = "every run"
+    if not rows:
+        Console(stderr=True, highlight=False).print(
+            Text(f"No run is recorded for {subject} in {args.ledger}.")
+        )
+        return ExitCode.PASS
+    table = Table(
+        title=Text(f"Acceptance history: {subject} ({args.ledger})"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
+    )
+    columns = ["started (UTC)", "run", "reason", "technician"]
+    columns += [] if args.device else ["device"]
+    columns += [] if args.order else ["order"]
+    columns += ["interface", "verdict", "attempt", "deemed accepted"]
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    styles = {"pass": "green", "fail": "bold red", "incomplete": "yellow"}
+    for row in rows:
+        if row.attempt is None:
+            attempt = Text("none" if row.order else "", style="dim")
+        else:
+            attempt = Text(str(row.attempt))
+            if row.cycle_reason != row.reason:
+                attempt.append(f" ({row.cycle_reason})")
+            if row.remedies_available:
+                attempt.append(" 1.4(b)", style="bold")
+        cells = {
+            "started (UTC)": Text(row.started.strftime("%Y-%m-%d %H:%M")),
+            "run": Text(row.run_id),
+            "reason": Text(row.reason),
+            "technician": Text(row.technician),
+            "device": Text(row.device),
+            "order": Text(row.order or "-"),
+            "interface": Text(row.interface or ""),
+            "verdict": Text(row.verdict, style=styles.get(row.verdict, "")),
+            "attempt": attempt,
+            "deemed accepted": Text(str(row.deemed_accepted_on or "")),
+        }
+        table.add_row(*(cells[column] for column in columns))
+    console = Console(highlight=False)
+    console.print(table)
+    console.print(
+        Text(
+            "attempt: counted within the port's cycle, whose reason is shown when it is not "
+            "the run's; 1.4(b): the customer's options of section 1.4(b) apply; none: the run "
+            "counts as no attempt (incomplete, or a retest of a port that already passed); "
+            "order -: the run tested no ordered port on that device.",
+            style="dim",
+        )
+    )
+    return ExitCode.PASS
+
+
+# ---------------------------------------------------------------- report merge
+
+
+def cmd_report_merge(args: argparse.Namespace) -> int:
+    """Several shards' runs as one run index and one ledger."""
+    from rich.markup import escape
+
+    from netaccept.report.merge import MergeError, merge
+
+    try:
+        merged = merge(
+            [Path(p) for p in args.runs],
+            Path(args.out),
+            ledger=Path(args.ledger) if args.ledger else None,
+            inventory=Path(args.inventory) if args.inventory else None,
+        )
+    except MergeError as exc:
+        print_error(escape(str(exc)))
+        return ExitCode.USAGE
+    print(f"merged {len(merged.runs)} run(s), {merged.devices} device(s): {merged.run_dir}")
+    print(f"Report: {merged.index}")
+    if merged.ledger is not None:
+        print(f"Ledger: {merged.ledger}")
+    run = json.loads((merged.run_dir / "run.json").read_text(encoding="utf-8"))
+    statuses = [s for d in run["devices"] for s in d["checks"].values()]
+    return exit_code_for(statuses, not_completed=bool(run["not_completed"]))
