@@ -170,7 +170,7 @@ def test_the_harness_writes_files_only_through_write_atomic() -> None:
     """No writer in the package opens a file for writing except the atomic helpers."""
     allowed = {
         "evidence.py",  # write_atomic itself
-        "signing.py",  # key files: exclusive create of a temporary, then link
+        "keys.py",  # key files: exclusive create of a temporary, then link
         "lab.py",  # the simulated routers' own files (keys, spec, log), not reports
         "cli.py",  # `netaccept lab`: its spec in a temporary directory
         "pdf.py",  # Chromium prints to .NAME.partial, renamed when it is a PDF

@@ -23,6 +23,8 @@ from netaccept.ledger import (
     LedgerError,
     PortAcceptance,
     PortRecord,
+    rules,
+    store,
 )
 from netaccept.report import certificates
 
@@ -294,7 +296,7 @@ def test_remedies_restart_with_a_new_cycle(book: Ledger) -> None:
 
 
 def test_the_ordinal_beyond_ten() -> None:
-    assert [ledger._ordinal(n) for n in (2, 10, 11, 12, 13, 21, 22, 23, 101)] == [
+    assert [rules._ordinal(n) for n in (2, 10, 11, 12, 13, 21, 22, 23, 101)] == [
         "second", "tenth", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st",
     ]  # fmt: skip
 
@@ -362,7 +364,7 @@ def test_a_malformed_run_is_refused_and_nothing_is_recorded(
 def test_a_run_is_recorded_whole_or_not_at_all(
     book: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = ledger._acceptance
+    real = rules._acceptance
     calls: list[str] = []
 
     def second_port_breaks(port: PortRecord, *args: Any) -> PortAcceptance:
@@ -371,11 +373,11 @@ def test_a_run_is_recorded_whole_or_not_at_all(
             raise RuntimeError("the disk went away")
         return real(port, *args)
 
-    monkeypatch.setattr(ledger, "_acceptance", second_port_breaks)
+    monkeypatch.setattr(store, "_acceptance", second_port_breaks)
     with pytest.raises(RuntimeError):
         Runs(book).record("initial", {"PSO-1": "fail", "PSO-2": "fail"})
     assert book.history() == []
-    monkeypatch.setattr(ledger, "_acceptance", real)
+    monkeypatch.setattr(store, "_acceptance", real)
     assert Runs(book).one("initial", "fail").attempt == 1
 
 
@@ -645,7 +647,7 @@ def test_a_ledger_locked_too_long_gives_a_clear_error(
 ) -> None:
     path = tmp_path / "ledger.sqlite"
     Ledger(path).close()
-    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
     other = sqlite3.connect(path, isolation_level=None)
     try:
         with Ledger(path) as book:

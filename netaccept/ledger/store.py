@@ -1,0 +1,438 @@
+"""The ledger's SQLite file: opening or creating it, its transactions, and recording runs.
+
+`Ledger` opens the file (by default `reports/ledger.sqlite`, with its `-wal` and `-shm`
+companions while in use), creates the tables of `netaccept.ledger.schema` in a new file, and
+refuses, with a message that says what to do, a file that is not a netaccept ledger, is
+damaged or was written by a newer netaccept. `record_run` checks a run, places each port's
+result by the rules of `netaccept.ledger.rules` and stores it all in one transaction;
+recording the same run again with the same content changes nothing.
+
+Concurrency: every write is one `BEGIN IMMEDIATE` transaction in WAL mode with a 30 s busy
+timeout, so several processes can record runs at once; the writes are serialised and the
+attempt numbers come out consecutive (a UNIQUE constraint on order, cycle and attempt
+guards it too). One `Ledger` object belongs to one thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+from netaccept.ledger.history import _HISTORY_QUERY, HistoryRow, _history_row
+from netaccept.ledger.rules import (
+    REASONS,
+    VERDICTS,
+    AcceptanceTerms,
+    PortAcceptance,
+    PortRecord,
+    _acceptance,
+    _Counted,
+    _place,
+)
+from netaccept.ledger.schema import (
+    _SCHEMA,
+    _STAMP,
+    SCHEMA_VERSION,
+    _date_or_none,
+    _iso_or_none,
+)
+
+BUSY_TIMEOUT_S: Final = 30.0
+DEFAULT_LEDGER: Final = Path("reports") / "ledger.sqlite"
+
+
+class LedgerError(Exception):
+    """The ledger cannot be used, or a run cannot be recorded; the message says what to do."""
+
+
+class DuplicateRunError(LedgerError):
+    """A run id already in the ledger was recorded again with different content."""
+
+
+class Ledger:
+    """The acceptance ledger in one SQLite file. Use as a context manager, or call close()."""
+
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        """Open the ledger at `path`, creating it (and its directory) when `create` is true.
+
+        Raises LedgerError when the file is missing (create=False), is not SQLite, is a SQLite
+        database of something else, is damaged, or was written by a newer netaccept.
+        """
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise LedgerError(f"{self.path} is a directory; give the ledger file's path")
+        if not self.path.exists():
+            if not create:
+                raise LedgerError(
+                    f"no ledger at {self.path}: it is written by `netaccept run`; "
+                    "give --ledger FILE to read another one"
+                )
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(f"cannot create the ledger at {self.path}: {exc}") from exc
+        try:
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"cannot open the ledger {self.path}: {exc}") from exc
+        try:
+            with self._errors():
+                self._setup()
+        except BaseException:
+            self._db.close()
+            raise
+
+    # ------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _setup(self) -> None:
+        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        if self._version() is None:
+            with self._transaction():
+                if self._version() is None:  # another process may have created it meanwhile
+                    tables = self._tables()
+                    if tables:
+                        raise LedgerError(
+                            f"{self.path} is a SQLite database but not a netaccept ledger "
+                            f"(it has tables {', '.join(sorted(tables))} and no schema_version); "
+                            "give --ledger the path of the ledger, or a new file name"
+                        )
+                    # One statement at a time: executescript() would COMMIT this transaction.
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(
+                        "INSERT INTO schema_version (version, applied) VALUES (?, ?)",
+                        (SCHEMA_VERSION, datetime.now(UTC).strftime(_STAMP)),
+                    )
+        version = self._version()
+        if version != SCHEMA_VERSION:
+            raise LedgerError(
+                f"{self.path} is a ledger of schema version {version}, and this netaccept "
+                f"reads version {SCHEMA_VERSION}: use the netaccept that wrote it "
+                "(or a newer one)"
+            )
+        mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise LedgerError(
+                f"{self.path}: SQLite cannot use write-ahead logging there (journal mode "
+                f"{mode}); keep the ledger on a local file system"
+            )
+
+    def _tables(self) -> set[str]:
+        rows = self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        return {str(row[0]) for row in rows}
+
+    def _version(self) -> int | None:
+        if "schema_version" not in self._tables():
+            return None
+        row = self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite's errors as LedgerError, naming the file and what to do."""
+        try:
+            yield
+        except LedgerError:
+            raise
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise LedgerError(
+                    f"the ledger {self.path} stayed locked by another process for more than "
+                    f"{BUSY_TIMEOUT_S:.0f} s ({exc}); retry when the other run has finished"
+                ) from exc
+            if "readonly" in str(exc):
+                raise LedgerError(
+                    f"cannot write the ledger {self.path} ({exc}): give --ledger a file you may "
+                    "write, with its directory (SQLite also writes -wal and -shm files there)"
+                ) from exc
+            raise self._unusable(exc) from exc
+        except sqlite3.DatabaseError as exc:
+            raise self._unusable(exc) from exc
+
+    def _unusable(self, exc: sqlite3.Error) -> LedgerError:
+        return LedgerError(
+            f"{self.path} is not a usable netaccept ledger (SQLite: {exc}). If --ledger names "
+            "the wrong file, give the ledger's path; if the ledger is damaged, move it aside "
+            "(keep it for the record) and restore it from a backup, or let the next run start "
+            "a new ledger at that path"
+        )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self._db.in_transaction:  # SQLite may have rolled back already (disk full...)
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # ------------------------------------------------------------ writing
+
+    def record_run(
+        self,
+        run_id: str,
+        started: datetime,
+        finished: datetime,
+        reason: str,
+        technician: str,
+        devices: Sequence[tuple[str, str, str]],
+        ports: Sequence[PortRecord],
+        terms: AcceptanceTerms,
+    ) -> dict[str, PortAcceptance]:
+        """Record a run (devices as (device, site, verdict)) in one transaction.
+
+        Returns, per order id, what the port's certificate states. See the rules in
+        `netaccept.ledger.rules`.
+        """
+        reason = str(reason)
+        devices = [(str(d), str(s), str(v)) for d, s, v in devices]
+        ports = [
+            PortRecord(p.order, p.device, p.interface, p.speed, p.customer, str(p.verdict))
+            for p in ports
+        ]
+        _validate(run_id, started, finished, reason, devices, ports, terms)
+        started_text = started.astimezone(UTC).strftime(_STAMP)
+        finished_text = finished.astimezone(UTC).strftime(_STAMP)
+        delivered = finished.astimezone(UTC).date()
+        fingerprint = _fingerprint(
+            run_id, started_text, finished_text, reason, technician, devices, ports, terms
+        )
+        with self._errors(), self._transaction():
+            row = self._db.execute(
+                "SELECT fingerprint FROM runs WHERE run_id = ?", (run_id,)
+            ).fetchone()
+            if row is not None:
+                if row[0] != fingerprint:
+                    raise DuplicateRunError(
+                        f"run {run_id} is already in the ledger {self.path} with other "
+                        "content; a run is recorded once (give the new run its own id)"
+                    )
+                return self._stored(run_id)
+            self._db.execute(
+                "INSERT INTO runs (run_id, started, finished, delivered_on, reason, technician,"
+                " acceptance_days_new, acceptance_days_repair, attempts_before_remedies,"
+                " fingerprint, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    started_text,
+                    finished_text,
+                    delivered.isoformat(),
+                    reason,
+                    technician,
+                    terms.acceptance_days_new,
+                    terms.acceptance_days_repair,
+                    terms.attempts_before_remedies,
+                    fingerprint,
+                    datetime.now(UTC).strftime(_STAMP),
+                ),
+            )
+            self._db.executemany(
+                "INSERT INTO devices (run_id, device, site, verdict) VALUES (?, ?, ?, ?)",
+                [(run_id, *device) for device in devices],
+            )
+            result: dict[str, PortAcceptance] = {}
+            for port in ports:
+                last = self._last_counted(port.order)
+                placement = _place(last, reason, port.verdict)
+                acceptance = _acceptance(port, placement, last, reason, delivered, terms)
+                self._db.execute(
+                    "INSERT INTO port_results (run_id, order_id, device, interface, speed,"
+                    " customer, verdict, cycle, cycle_reason, attempt, delivered_on,"
+                    " deemed_accepted_on, remedies_available, statement)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        run_id,
+                        port.order,
+                        port.device,
+                        port.interface,
+                        port.speed,
+                        port.customer,
+                        port.verdict,
+                        placement.cycle,
+                        placement.cycle_reason,
+                        placement.attempt,
+                        delivered.isoformat(),
+                        _iso_or_none(acceptance.deemed_accepted_on),
+                        int(acceptance.remedies_available),
+                        acceptance.statement,
+                    ),
+                )
+                result[port.order] = acceptance
+            return result
+
+    def _last_counted(self, order: str) -> _Counted | None:
+        row = self._db.execute(
+            "SELECT cycle, cycle_reason, attempt, verdict, delivered_on, deemed_accepted_on"
+            " FROM port_results WHERE order_id = ? AND attempt IS NOT NULL"
+            " ORDER BY seq DESC LIMIT 1",
+            (order,),
+        ).fetchone()
+        if row is None:
+            return None
+        return _Counted(
+            cycle=int(row[0]),
+            cycle_reason=str(row[1]),
+            attempt=int(row[2]),
+            verdict=str(row[3]),
+            delivered_on=date.fromisoformat(row[4]),
+            deemed_accepted_on=_date_or_none(row[5]),
+        )
+
+    def _stored(self, run_id: str) -> dict[str, PortAcceptance]:
+        rows = self._db.execute(
+            "SELECT order_id, attempt, delivered_on, deemed_accepted_on, remedies_available,"
+            " statement FROM port_results WHERE run_id = ? ORDER BY seq",
+            (run_id,),
+        ).fetchall()
+        return {
+            str(r[0]): PortAcceptance(
+                order=str(r[0]),
+                attempt=int(r[1] or 0),
+                delivered_on=date.fromisoformat(r[2]),
+                deemed_accepted_on=_date_or_none(r[3]),
+                remedies_available=bool(r[4]),
+                statement=str(r[5]),
+            )
+            for r in rows
+        }
+
+    # ------------------------------------------------------------ reading
+
+    def attempt_of(self, order: str, reason: str) -> int:
+        """Attempts counted so far in the order's latest cycle opened for `reason` (0: none)."""
+        if reason not in REASONS:
+            raise LedgerError(f"unknown reason {reason!r}; one of {', '.join(REASONS)}")
+        with self._errors():
+            row = self._db.execute(
+                "SELECT attempt FROM port_results WHERE order_id = ? AND cycle_reason = ?"
+                " AND attempt IS NOT NULL ORDER BY seq DESC LIMIT 1",
+                (order, reason),
+            ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def history(self, *, order: str | None = None, device: str | None = None) -> list[HistoryRow]:
+        """Port results (and port-less devices) of every run, oldest first; optionally filtered.
+
+        With `order`, only that order's results; with `device`, only that device's rows.
+        """
+        with self._errors():
+            rows = self._db.execute(_HISTORY_QUERY, {"order": order, "device": device}).fetchall()
+        return [_history_row(r) for r in rows]
+
+
+def _validate(
+    run_id: str,
+    started: datetime,
+    finished: datetime,
+    reason: str,
+    devices: Sequence[tuple[str, str, str]],
+    ports: Sequence[PortRecord],
+    terms: AcceptanceTerms,
+) -> None:
+    names = [name for name, _, _ in devices]
+    problems = [
+        *_run_problems(run_id, started, finished, reason, terms),
+        *_device_problems(devices, names),
+        *_port_problems(ports, names),
+    ]
+    if problems:
+        raise LedgerError(f"run {run_id or '?'} cannot be recorded: " + "; ".join(problems))
+
+
+def _run_problems(
+    run_id: str, started: datetime, finished: datetime, reason: str, terms: AcceptanceTerms
+) -> list[str]:
+    """What is wrong with the run itself: its id, its times, its reason, the terms."""
+    problems: list[str] = []
+    if not run_id:
+        problems.append("the run id is empty")
+    if started.tzinfo is None or finished.tzinfo is None:
+        problems.append("started and finished must be timezone-aware (use UTC)")
+    elif finished < started:
+        problems.append(f"the run finished ({finished}) before it started ({started})")
+    if reason not in REASONS:
+        problems.append(f"unknown reason {reason!r}; one of {', '.join(REASONS)}")
+    if terms.acceptance_days_new < 0 or terms.acceptance_days_repair < 0:
+        problems.append("acceptance periods must be 0 days or more")
+    if terms.attempts_before_remedies < 1:
+        problems.append("attempts_before_remedies must be 1 or more")
+    return problems
+
+
+def _device_problems(devices: Sequence[tuple[str, str, str]], names: list[str]) -> list[str]:
+    """Devices listed twice, and unknown device verdicts."""
+    problems: list[str] = []
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"device {name} is listed twice")
+    for name, _, verdict in devices:
+        if verdict not in VERDICTS:
+            problems.append(f"device {name}: unknown verdict {verdict!r}")
+    return problems
+
+
+def _port_problems(ports: Sequence[PortRecord], names: list[str]) -> list[str]:
+    """Orders listed twice, and ports without an order id, a known device or a known verdict."""
+    problems: list[str] = []
+    orders = [port.order for port in ports]
+    for order in sorted({o for o in orders if orders.count(o) > 1}):
+        problems.append(f"order {order} is listed twice")
+    for port in ports:
+        if not port.order:
+            problems.append(f"a port on {port.device} has an empty order id")
+        if port.device not in names:
+            problems.append(f"order {port.order}: device {port.device} is not among the devices")
+        if port.verdict not in VERDICTS:
+            problems.append(f"order {port.order}: unknown verdict {port.verdict!r}")
+    return problems
+
+
+def _fingerprint(
+    run_id: str,
+    started: str,
+    finished: str,
+    reason: str,
+    technician: str,
+    devices: Sequence[tuple[str, str, str]],
+    ports: Sequence[PortRecord],
+    terms: AcceptanceTerms,
+) -> str:
+    content = {
+        "run": [run_id, started, finished, reason, technician],
+        "devices": sorted(list(d) for d in devices),
+        "ports": sorted(
+            [p.order, p.device, p.interface, p.speed, p.customer, p.verdict] for p in ports
+        ),
+        "terms": [
+            terms.acceptance_days_new,
+            terms.acceptance_days_repair,
+            terms.attempts_before_remedies,
+        ],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()
