@@ -31,7 +31,7 @@ from netaccept.core.interfaces import same_interface
 from netaccept.core.paths import project_dir
 from netaccept.core.verdicts import Overall, Status, overall
 from netaccept.inventory import Device, Inventory, PortOrder
-from netaccept.run.capture import DeviceCapture
+from netaccept.session.captured import DeviceCapture
 
 SCHEMA = "netaccept.certificate/1"
 REASONS = ("initial", "repair", "restoration")

@@ -17,12 +17,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from netaccept.core.evidence import Evidence, utc_now
 from netaccept.inventory import CredentialsMissing, Device
 from netaccept.run.interrupt import StopRequest
+from netaccept.session.captured import DeviceCapture
 from netaccept.session.commands import ForbiddenCommand, ensure_read_only
 from netaccept.session.masking import mask_secrets
 from netaccept.session.transport import (
@@ -32,38 +31,6 @@ from netaccept.session.transport import (
     SessionLost,
     Transport,
 )
-
-
-@dataclass
-class DeviceCapture:
-    """What one device said, and what it could not say."""
-
-    device: Device
-    transport: str
-    started: datetime
-    finished: datetime | None = None
-    host_key: str | None = None
-    host_key_check: str | None = None  # how the host key was verified (SSH), in words
-    evidence: dict[str, Evidence] = field(default_factory=dict)
-    failures: dict[str, str] = field(default_factory=dict)
-    unavailable: str | None = None
-    interrupted: str | None = None  # why the capture did not finish: the run was stopped
-
-    @property
-    def complete(self) -> bool:
-        """Every command was tried: the device can be decided and certified."""
-        return self.interrupted is None
-
-    def reason_missing(self, command: str) -> str:
-        """Why there is no output for `command`, in words a technician can act on."""
-        if self.interrupted:
-            return self.interrupted
-        if self.unavailable:
-            return self.unavailable
-        if command in self.failures:
-            return self.failures[command]
-        return f"{command!r} was not captured from {self.device.name}"
-
 
 ProgressCallback = Callable[[str, str, int], None]
 """Called as (device name, event, commands done): events are start, command, done, failed,

@@ -70,8 +70,9 @@ from netaccept.report.certificates import (
 )
 from netaccept.report.signing import sign_certificate
 from netaccept.report.xmlcert import write_certificate_xml
-from netaccept.run.capture import DeviceCapture, capture
+from netaccept.run.capture import capture
 from netaccept.run.interrupt import SignalStop, StopRequest
+from netaccept.session.captured import DeviceCapture
 from netaccept.session.debuglog import install_masking
 from netaccept.session.dns import (
     LiveResolver,

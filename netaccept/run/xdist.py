@@ -24,8 +24,8 @@ import pytest
 
 from netaccept.core.evidence import Evidence
 from netaccept.inventory import CredentialsMissing, Device, resolve_credentials
-from netaccept.run.capture import DeviceCapture
 from netaccept.run.shard import deal
+from netaccept.session.captured import DeviceCapture
 from netaccept.session.transport import SshTransport
 
 if TYPE_CHECKING:

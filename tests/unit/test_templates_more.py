@@ -26,7 +26,7 @@ import yaml
 
 from netaccept.platforms.parsing import ParseError, parse
 
-NTC_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ntc-templates"
+NTC_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "ntc-templates"
 
 Row = dict[str, Any]
 

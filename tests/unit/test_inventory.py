@@ -20,7 +20,7 @@ from netaccept.inventory import (
     resolve_credentials,
 )
 
-LAB_INVENTORY = Path(__file__).resolve().parents[1] / "inventory" / "lab.yaml"
+LAB_INVENTORY = Path(__file__).resolve().parents[2] / "inventory" / "lab.yaml"
 
 # A minimal valid inventory. Tests append lines to it, so its line numbers matter:
 #   1 sites / 2 NYC1 / 3 CHI1 / 4 devices / 5 - name / 6 host / 7 platform / 8 site

@@ -101,7 +101,7 @@ def test_the_scheduler_sends_each_device_to_the_worker_that_captured_it() -> Non
 def test_a_capture_crosses_to_the_controller_unchanged() -> None:
     from netaccept.core.evidence import Evidence, utc_now
     from netaccept.inventory import load_inventory
-    from netaccept.run.capture import DeviceCapture
+    from netaccept.session.captured import DeviceCapture
 
     device = load_inventory(LAB_INVENTORY).device("nyc-gsr-01")
     capture = DeviceCapture(device, "ssh", utc_now(), utc_now(), host_key="ssh-ed25519 X")

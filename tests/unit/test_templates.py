@@ -22,7 +22,7 @@ import yaml
 
 from netaccept.platforms.parsing import ParseError, parse
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 NTC_CORPUS = CORPUS / "ntc-templates"
 
 Row = dict[str, Any]

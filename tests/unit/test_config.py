@@ -10,7 +10,7 @@ import pytest
 
 from netaccept.platforms.config import Config, Line, parse_config
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ntc-templates"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "ntc-templates"
 
 IOS_12_0S = """\
 Building configuration...

@@ -33,7 +33,7 @@ from netaccept.lab.spec import (
 pytestmark = pytest.mark.lab
 
 HOST = "127.0.0.1"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CREDS = LabCredentials(username="acceptance", password="Pw-7f3a9c", secret="En-51b2d8")
 
 IOS_NAME = "nyc-gsr-01"

@@ -21,7 +21,7 @@ import pytest
 from netaccept.core.evidence import RecordingError, read_recording, write_atomic
 from netaccept.report.signing import sign_certificate
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT, Result, netaccept
-from tests.test_signing import build_device, make_keys
+from tests.unit.test_signing import build_device, make_keys
 
 Breakage = Callable[[Path, dict[str, object]], object]
 

@@ -37,7 +37,7 @@ from netaccept.report.certificates import (
 )
 from netaccept.report.signing import generate_keypair, sign_certificate
 from netaccept.report.xmlcert import write_certificate_xml
-from netaccept.run.capture import DeviceCapture
+from netaccept.session.captured import DeviceCapture
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT
 
 WRITERS = (
@@ -146,7 +146,7 @@ def snapshot(root: Path) -> dict[str, str]:
 def test_a_writer_that_fails_mid_write_leaves_the_old_file_and_no_temporary(
     tmp_path: Path, writer: str
 ) -> None:
-    code = "from tests.test_atomic_writes import crash_child; "
+    code = "from tests.cli.test_atomic_writes import crash_child; "
     code += f"crash_child({str(tmp_path)!r}, {writer!r})"
     proc = subprocess.run(
         [sys.executable, "-c", code],

@@ -44,7 +44,7 @@ from netaccept.report.pdf import (
     screenshot,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PASSING = "nyc-gsr-01"
 FAILING = "chi-gsr-02"
 PAGES = ("index", PASSING, FAILING)

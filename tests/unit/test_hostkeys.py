@@ -32,7 +32,7 @@ from netaccept.session.hostkeys import (
     known_hosts_name,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 PORT = 20001
 STRICT, ACCEPT_NEW, INSECURE = (

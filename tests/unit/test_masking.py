@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from netaccept.session.masking import MASK, mask_secrets
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ntc-templates"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "ntc-templates"
 
 M = MASK
 

@@ -29,8 +29,9 @@ from netaccept.lab.process import LabProcess
 from netaccept.lab.spec import LabCredentials, LabFault, LabRouterSpec
 from netaccept.lab.zone import lab_zone
 from netaccept.report.certificates import new_run_id, reserve_run_dir
-from netaccept.run.capture import DeviceCapture, capture
+from netaccept.run.capture import capture
 from netaccept.run.interrupt import StopRequest
+from netaccept.session.captured import DeviceCapture
 from netaccept.session.transport import SessionLost
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT, Lab
 

@@ -1,0 +1,1 @@
+"""The reports in headless Chromium: DOM, console, screenshots, PDF."""

@@ -1,0 +1,1 @@
+"""Bad input: generated inventories and mutated real router outputs."""
