@@ -65,7 +65,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         "lab-" + secrets.token_hex(4), secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     )
     specs = [
-        LabRouterSpec(d.name, d.platform, LAB_RECORDINGS / f"{d.name}.json")
+        LabRouterSpec(
+            d.name,
+            d.platform,
+            LAB_RECORDINGS / f"{d.name}.json",
+            # As in the demo: the GSRs offer only their software's legacy SSH algorithms.
+            ssh_offer=inventory.lab.ssh_offers.get(d.name, "modern"),
+        )
         for d in inventory.devices
     ]
     with LabProcess(specs, credentials, dns_records=lab_zone(inventory)) as running:

@@ -103,7 +103,11 @@ def _lab_specs(inventory: Inventory) -> list[object]:
             continue
         specs.append(
             LabRouterSpec(
-                name=device.name, platform=device.platform, recording=recording, port=device.port
+                name=device.name,
+                platform=device.platform,
+                recording=recording,
+                port=device.port,
+                ssh_offer=inventory.lab.ssh_offers.get(device.name, "modern"),
             )
         )
     if problems:

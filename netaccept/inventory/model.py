@@ -86,6 +86,15 @@ class Timeouts(_Model):
     retry_delay: float = Field(2.0, ge=0, le=60)  # before the one retry of a transient failure
 
 
+class Ssh(_Model):
+    """How the SSH session is opened (the algorithms a router may negotiate)."""
+
+    legacy_algorithms: bool = False
+    """Also offer SHA-1 key exchange, `ssh-rsa` host keys, CBC ciphers and SHA-1 MACs: for
+    routers that offer nothing newer (classic IOS 12.0S, IOS-XR 3.x/4.x). Each weak
+    algorithm negotiated is flagged on the certificate."""
+
+
 class Software(_Model):
     """The approved software for the device: `ios_version` and `flash` compare against it."""
 
@@ -350,6 +359,7 @@ class Device(_Model):
     groups: list[Name] = Field(default_factory=list)
     credentials: Credentials = Credentials()
     timeouts: Timeouts = Timeouts()
+    ssh: Ssh = Ssh()
     loopback: InterfaceName = "Loopback0"
     software: Software | None = None
     flash: Flash = Flash()
@@ -413,6 +423,8 @@ class Lab(_Model):
 
     recordings: str = "lab"
     dns_wrong_ptr: dict[Name, DomainName] = Field(default_factory=dict)
+    # What each router's SSH server offers, as its real software would (netaccept.lab.offers).
+    ssh_offers: dict[Name, Literal["modern", "ios-12.0s", "xr-4"]] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,16 @@ class HostKeyPair:
     current: Path
 
 
-def generate_host_key(path: Path, algorithm: str = "ssh-ed25519") -> Path:
-    """Write a new private host key (OpenSSH format, mode 0600) to `path`; return `path`."""
-    key = asyncssh.generate_private_key(algorithm)
+def generate_host_key(path: Path, algorithm: str = "ssh-ed25519", bits: int | None = None) -> Path:
+    """Write a new private host key (OpenSSH format, mode 0600) to `path`; return `path`.
+
+    `bits`: the key size of an RSA key (a legacy router's is 1024).
+    """
+    key = (
+        asyncssh.generate_private_key(algorithm, key_size=bits)
+        if bits
+        else asyncssh.generate_private_key(algorithm)
+    )
     data = key.export_private_key()
     path = Path(path)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -17,11 +17,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from netaccept.lab.keys import generate_host_key, known_hosts_line
+from netaccept.lab.offers import offer
 from netaccept.lab.spec import (
     DNS_READY_KEY,
     ENV_PASSWORD,
@@ -119,6 +121,16 @@ class LabProcess:
             lines.append(known_hosts_line(self.host, self.ports[router.name], key))
         return lines
 
+    def _legacy_host_key(self, router: LabRouterSpec) -> LabRouterSpec:
+        """A router offering a legacy set gets the host key its real software has (RSA)."""
+        legacy = offer(router.ssh_offer)
+        if legacy is None or router.host_key_path is not None:
+            return router
+        assert self._tmpdir is not None
+        path = self._tmpdir / f"{router.name}.{legacy.host_key_algorithm}.key"
+        generate_host_key(path, legacy.host_key_algorithm, legacy.host_key_bits)
+        return replace(router, host_key_path=path)
+
     def write_known_hosts(self, path: Path) -> Path:
         """Write :meth:`known_hosts_lines` to `path` (replacing it); return `path`."""
         path = Path(path)
@@ -145,6 +157,8 @@ class LabProcess:
         if self.host_key_path is None:
             generate_host_key(lab_key)
         spec["host_key_path"] = str(lab_key.resolve())
+        self.routers = tuple(self._legacy_host_key(router) for router in self.routers)
+        spec["routers"] = [router.to_json() for router in self.routers]
         if self.dns_records is not None:
             spec["dns"] = {
                 "port": self._dns_bind_port,

@@ -43,6 +43,7 @@ import asyncssh
 
 from netaccept.core.exitcodes import ExitCode
 from netaccept.lab.keys import default_host_key, load_host_key
+from netaccept.lab.offers import offer
 from netaccept.lab.session import CommandTable, RouterSession
 from netaccept.lab.spec import (
     DNS_READY_KEY,
@@ -234,6 +235,30 @@ def _ssh_options(router: LabRouter, credentials: LabCredentials, lab: RunningLab
         "agent_forwarding": False,
         "x11_forwarding": False,
         "allow_scp": False,
+        **_offer_options(router),
+    }
+
+
+def _host_keys(router: LabRouter, key: asyncssh.SSHKey) -> list[Any]:
+    """The router's host key, signing only with the algorithms its software offers."""
+    legacy = offer(router.ssh_offer)
+    if legacy is None:
+        return [key]
+    pair = asyncssh.load_keypairs([key])[0]
+    pair.host_key_algorithms = [legacy.host_key_algorithm.encode("ascii")]
+    return [pair]
+
+
+def _offer_options(router: LabRouter) -> dict[str, Any]:
+    """The algorithms the router's software offers (lab.offers); none given: asyncssh's."""
+    legacy = offer(router.ssh_offer)
+    if legacy is None:
+        return {}
+    return {
+        "kex_algs": list(legacy.kex),
+        "encryption_algs": list(legacy.ciphers),
+        "mac_algs": list(legacy.macs),
+        "compression_algs": ["none"],
     }
 
 
@@ -319,7 +344,9 @@ async def _serve_router(
             router, host, (previous, key), fault.after_connections, options, lab
         )
     try:
-        acceptor = await asyncssh.listen(host, router.port, server_host_keys=[key], **options)
+        acceptor = await asyncssh.listen(
+            host, router.port, server_host_keys=_host_keys(router, key), **options
+        )
     except OSError as exc:
         raise LabBindError(router.name, host, router.port, exc) from exc
     lab._acceptors.append(acceptor)

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from netaccept.core.catalogue import PLATFORM_NAMES, PlatformName
+from netaccept.lab.offers import offer
 from netaccept.platforms.registry import platform as registered
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DNS_READY_KEY",
+    "ECHO_WRAP_STYLES",
     "ENV_PASSWORD",
     "ENV_SECRET",
     "ENV_USERNAME",
@@ -52,6 +54,7 @@ __all__ = [
     "LabRouter",
     "LabRouterSpec",
     "LabSpec",
+    "PAGER_STYLES",
     "PlatformName",
     "PromptChangeMode",
     "check_loopback",
@@ -145,6 +148,12 @@ FaultKind = Literal[
     "enable_wrong",
     "prompt_change",
     "host_key_changed",
+    "banner_then_silent",
+    "pager",
+    "echo_wrap",
+    "prompt_in_output",
+    "split_crlf",
+    "endless_output",
 ]
 FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 PromptChangeMode = Literal["hostname", "unprivileged"]
@@ -165,7 +174,17 @@ _FAULT_PARAMS: dict[str, frozenset[str]] = {
     "enable_wrong": frozenset(),
     "prompt_change": frozenset({"after_commands", "mode", "new_hostname"}),
     "host_key_changed": frozenset({"previous_host_key_path", "after_connections"}),
+    "banner_then_silent": frozenset(),
+    "pager": _COMMAND_PARAMS | {"lines", "style"},
+    "echo_wrap": frozenset({"width", "style"}),
+    "prompt_in_output": _COMMAND_PARAMS | {"pause"},
+    "split_crlf": _COMMAND_PARAMS | {"pause"},
+    "endless_output": _COMMAND_PARAMS,
 }
+# The ways a pager prompt is drawn and erased, and a wrapped echo is drawn (first: default).
+PAGER_STYLES = ("backspace", "ansi")
+ECHO_WRAP_STYLES = ("crlf", "space_cr", "scroll")
+_STYLES: dict[str, tuple[str, ...]] = {"pager": PAGER_STYLES, "echo_wrap": ECHO_WRAP_STYLES}
 # Without "command" or "nth", these hit the 3rd command of a session; the others hit every one.
 _DEFAULT_NTH: dict[str, int] = {"disconnect_mid_output": 3, "hang": 3}
 _MAX_GARBAGE = 1 << 20
@@ -211,6 +230,29 @@ class LabFault:
       ones the router's own host key. With ``after_connections`` 0 every connection gets
       the router's key, for a client that pinned the previous one (see
       :func:`generate_host_key_pair`).
+
+    Sessions that misbehave the way real terminals do (every command, unless ``command`` or
+    ``nth`` is given):
+
+    - ``banner_then_silent``: the SSH version line is sent at once, then nothing more: no
+      key exchange; the connection is held until the client gives up.
+    - ``pager``: ``terminal length`` is ignored and outputs are paged at ``lines`` lines
+      (default 24: 23 lines, then the pager prompt). ``style`` ``backspace`` (default):
+      `` --More-- ``, erased with backspaces, spaces and backspaces; ``ansi``:
+      ``<--- More --->``, erased with CR and ESC [K. A space shows the next page, RETURN one
+      more line, any other key ends the output.
+    - ``echo_wrap``: ``terminal width`` is ignored and the echo of a line longer than
+      ``width`` columns (default 80, prompt included) is wrapped: ``style`` ``crlf``
+      (default; CR LF inserted at the margin), ``space_cr`` (a space and a CR, as line
+      editors force the wrap) or ``scroll`` (the line scrolls horizontally: backspaces, then
+      ``$`` and the shifted window, as IOS does).
+    - ``prompt_in_output``: the output holds a line that is exactly the prompt (the first
+      such line of the recording, else one inserted halfway), and the router pauses
+      ``pause`` seconds (default 0.5) after it, before that line's CR LF.
+    - ``split_crlf``: every line end of the output goes out as CR, a pause of ``pause``
+      seconds (default 0.01), then LF, so that the two arrive in separate reads.
+    - ``endless_output``: the output never ends: log lines follow it without a pause and
+      without a prompt, until the client closes the session.
     """
 
     kind: FaultKind
@@ -225,6 +267,10 @@ class LabFault:
     new_hostname: str | None = None
     previous_host_key_path: Path | None = None
     after_connections: int = 1
+    lines: int | None = None
+    width: int | None = None
+    style: str | None = None
+    pause: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -262,6 +308,19 @@ class LabFault:
             if self.mode != "hostname":
                 raise ValueError("fault prompt_change: new_hostname needs mode 'hostname'")
             check_name(self.new_hostname)
+        self._check_terminal()
+
+    def _check_terminal(self) -> None:
+        """The parameters of the misbehaving terminals (pager, echo_wrap and the pauses)."""
+        if self.lines is not None and (isinstance(self.lines, bool) or self.lines < 2):
+            raise ValueError(f"fault {self.kind}: lines must be an integer >= 2")
+        if self.width is not None and (isinstance(self.width, bool) or self.width < 40):
+            raise ValueError(f"fault {self.kind}: width must be an integer >= 40")
+        styles = _STYLES.get(self.kind, ())
+        if self.style is not None and self.style not in styles:
+            raise ValueError(f"fault {self.kind}: style must be one of {', '.join(styles)}")
+        if self.pause is not None and (not math.isfinite(self.pause) or self.pause < 0):
+            raise ValueError(f"fault {self.kind}: pause must be a finite number of seconds >= 0")
 
     def selects(self, line: str, index: int) -> bool:
         """Whether the command `line`, the session's `index`-th (from 1), is hit."""
@@ -288,7 +347,7 @@ class LabFault:
         for name, value in data.items():
             if name == "kind":
                 continue
-            if name in ("command", "mode", "new_hostname"):
+            if name in ("command", "mode", "new_hostname", "style"):
                 if not isinstance(value, str):
                     raise ValueError(f"fault {kind}: {name} must be a string")
                 params[name] = value
@@ -296,9 +355,9 @@ class LabFault:
                 if not isinstance(value, str) or not value:
                     raise ValueError(f"fault {kind}: {name} must be a path")
                 params[name] = Path(value)
-            elif name == "latency":
+            elif name in ("latency", "pause"):
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise ValueError(f"fault {kind}: latency must be a number")
+                    raise ValueError(f"fault {kind}: {name} must be a number")
                 params[name] = float(value)
             else:
                 if isinstance(value, bool) or not isinstance(value, int):
@@ -337,9 +396,11 @@ class LabRouter:
     latency: float = 0.0
     host_key_path: Path | None = None
     fault: LabFault | None = None
+    ssh_offer: str = "modern"  # see netaccept.lab.offers
 
     def __post_init__(self) -> None:
         _check_common(self.name, self.platform, self.port, self.latency, self.fault)
+        offer(self.ssh_offer)
 
     @property
     def delay(self) -> float:
@@ -370,9 +431,11 @@ class LabRouterSpec:
     latency: float = 0.0
     host_key_path: Path | None = None
     fault: LabFault | None = None
+    ssh_offer: str = "modern"  # what the router offers in its key exchange (lab.offers)
 
     def __post_init__(self) -> None:
         _check_common(self.name, self.platform, self.port, self.latency, self.fault)
+        offer(self.ssh_offer)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -386,6 +449,8 @@ class LabRouterSpec:
             data["host_key_path"] = str(Path(self.host_key_path).resolve())
         if self.fault is not None:
             data["fault"] = self.fault.to_json()
+        if self.ssh_offer != "modern":
+            data["ssh_offer"] = self.ssh_offer
         return data
 
 
@@ -494,6 +559,7 @@ def load_spec(path: Path) -> LabSpec:
                     latency=float(entry.get("latency", 0.0)),
                     host_key_path=Path(router_key) if router_key else None,
                     fault=fault,
+                    ssh_offer=str(entry.get("ssh_offer", "modern")),
                 )
             )
         except (KeyError, TypeError) as exc:
@@ -524,6 +590,7 @@ def routers_from_spec(spec: LabSpec) -> list[LabRouter]:
                 entry.latency,
                 host_key_path=entry.host_key_path,
                 fault=entry.fault,
+                ssh_offer=entry.ssh_offer,
             )
         )
     return routers

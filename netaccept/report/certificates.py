@@ -31,6 +31,7 @@ from netaccept.core.interfaces import same_interface
 from netaccept.core.paths import project_dir
 from netaccept.core.verdicts import Overall, Status, overall
 from netaccept.inventory import Device, Inventory, PortOrder
+from netaccept.session.algorithms import SshAlgorithms
 from netaccept.session.captured import DeviceCapture
 
 SCHEMA = "netaccept.certificate/1"
@@ -96,6 +97,16 @@ class SiteOut(_Model):
     address: str
 
 
+class SshOut(_Model):
+    """The SSH algorithms the session negotiated, and each weak one, flagged."""
+
+    kex: str
+    host_key_type: str
+    cipher: str
+    mac: str
+    weak: list[str]
+
+
 class DeviceOut(_Model):
     name: str
     site: SiteOut
@@ -112,6 +123,7 @@ class DeviceOut(_Model):
     image: str | None
     host_key: str | None
     host_key_verification: str | None
+    ssh: SshOut | None
 
 
 class PortCheckOut(_Model):
@@ -250,6 +262,16 @@ def _slug(command: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", command).strip("-").lower()[:80] or "output"
 
 
+def _ssh(algorithms: SshAlgorithms) -> SshOut:
+    return SshOut(
+        kex=algorithms.kex,
+        host_key_type=algorithms.host_key_type,
+        cipher=algorithms.cipher,
+        mac=algorithms.mac,
+        weak=list(algorithms.weak),
+    )
+
+
 def write_evidence(device_dir: Path, capture: DeviceCapture) -> dict[str, EvidenceRef]:
     """Write each raw output to its own file; return the manifest keyed by command."""
     refs: dict[str, EvidenceRef] = {}
@@ -326,6 +348,7 @@ def build_certificate(
             image=identity.image,
             host_key=capture.host_key if capture else None,
             host_key_verification=capture.host_key_check if capture else None,
+            ssh=_ssh(capture.algorithms) if capture and capture.algorithms else None,
         ),
         run=RunOut(
             id=run.id,

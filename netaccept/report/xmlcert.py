@@ -117,6 +117,19 @@ def _device(parent: ET.Element, device: DeviceOut) -> None:
     _optional(element, "image", device.image)
     _optional(element, "hostKey", device.host_key)
     _optional(element, "hostKeyVerification", device.host_key_verification)
+    if device.ssh is not None:
+        ssh = ET.SubElement(
+            element,
+            "ssh",
+            {
+                "kex": _text(device.ssh.kex),
+                "hostKeyType": _text(device.ssh.host_key_type),
+                "cipher": _text(device.ssh.cipher),
+                "mac": _text(device.ssh.mac),
+            },
+        )
+        for weak in device.ssh.weak:
+            _leaf(ssh, "weak", weak)
 
 
 def _run(parent: ET.Element, run: RunOut) -> None:

@@ -103,6 +103,7 @@ def capture_device(
             live.add(session)
         result.host_key = session.host_key
         result.host_key_check = session.host_key_check
+        result.algorithms = session.algorithms
         tried = _run_commands(session, runnable, result, notify, stop)
     except _Stopped as stopped:
         tried = stopped.tried

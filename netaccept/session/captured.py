@@ -11,6 +11,7 @@ from datetime import datetime
 
 from netaccept.core.evidence import Evidence
 from netaccept.inventory import Device
+from netaccept.session.algorithms import SshAlgorithms
 
 
 @dataclass
@@ -23,6 +24,7 @@ class DeviceCapture:
     finished: datetime | None = None
     host_key: str | None = None
     host_key_check: str | None = None  # how the host key was verified (SSH), in words
+    algorithms: SshAlgorithms | None = None  # negotiated (SSH)
     evidence: dict[str, Evidence] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     unavailable: str | None = None

@@ -21,6 +21,15 @@ from typing import Any, Protocol
 
 from netaccept.core.evidence import Recording, RecordingError, read_recording, recording_path
 from netaccept.inventory import Device, resolve_credentials
+from netaccept.session.algorithms import (
+    LEGACY_SETTING,
+    Offer,
+    RecordingSocket,
+    SshAlgorithms,
+    disabled_algorithms,
+    negotiated,
+    probe_offer,
+)
 from netaccept.session.commands import ensure_read_only
 from netaccept.session.hostkeys import (
     DEFAULT_KNOWN_HOSTS,
@@ -62,6 +71,7 @@ class Session(Protocol):
 
     host_key: str | None
     host_key_check: str | None
+    algorithms: SshAlgorithms | None  # negotiated (SSH); None for a replay
 
     def run(self, command: str) -> str:
         """The raw output of `command` (without the echoed command and the prompt)."""
@@ -83,6 +93,7 @@ class Transport(Protocol):
 
 class ReplaySession:
     host_key: str | None = None
+    algorithms: SshAlgorithms | None = None
     host_key_check: str | None = None
 
     def __init__(self, device: Device, recording: Recording, source: Path) -> None:
@@ -195,7 +206,37 @@ def _tcp_error(device: Device, exc: OSError) -> DeviceUnavailable:
     )
 
 
-def _connect_error(device: Device, exc: BaseException) -> DeviceUnavailable:
+def _incompatible(
+    device: Device, chain: list[BaseException], offer: Offer | None
+) -> DeviceUnavailable:
+    """No algorithm in common: what the router offers, and the setting that would help."""
+    where = f"{device.name} ({device.host}:{device.port})"
+    peer = next(e for e in chain if type(e).__name__ == "IncompatiblePeer")
+    agreed = (
+        str(peer).removeprefix("Incompatible ssh peer ").removeprefix("Incompatible ssh server ")
+    )
+    try:
+        # What the router sent before paramiko gave up; else ask once more (no login).
+        offer = offer or probe_offer(device.host, device.port, device.timeouts.banner)
+    except (OSError, ValueError) as exc:
+        offered = f"its offer could not be read ({exc})"
+    else:
+        offered = f"it offers {offer.text()}"
+        if offer.legacy_only and not device.ssh.legacy_algorithms:
+            return DeviceUnavailable(
+                f"{where}: the router offers only legacy SSH algorithms, which netaccept does "
+                f"not offer unless told to: {offered}. If this router cannot be upgraded, add "
+                f"`{LEGACY_SETTING}` to it (or to its group, site or defaults) in the "
+                "inventory; the certificate then flags each weak algorithm negotiated"
+            )
+    return DeviceUnavailable(
+        f"{where}: no SSH algorithm in common with the router {agreed}: {offered}"
+    )
+
+
+def _connect_error(
+    device: Device, exc: BaseException, offer: Offer | None = None
+) -> DeviceUnavailable:
     """What went wrong between TCP and a logged-in session, and what to do about it."""
     from netmiko.exceptions import NetmikoAuthenticationException
 
@@ -205,6 +246,8 @@ def _connect_error(device: Device, exc: BaseException) -> DeviceUnavailable:
     if isinstance(exc, HostKeyRefused):
         return DeviceUnavailable(f"{where}: {exc.decision.message}")
     chain = _causes(exc)
+    if any(type(e).__name__ == "IncompatiblePeer" for e in chain):
+        return _incompatible(device, chain, offer)
     text = " ".join(str(e) for e in chain)
     if isinstance(exc, NetmikoAuthenticationException):
         if "Authentication timeout" in text:
@@ -306,7 +349,7 @@ class NetmikoSession:
         where = f"{device.name} ({device.host}:{device.port})"
         t = device.timeouts
         try:
-            sock = _tcp_connect(device.host, device.port, t.connect)
+            sock = RecordingSocket(_tcp_connect(device.host, device.port, t.connect))
         except OSError as exc:
             raise _tcp_error(device, exc) from None
         keys = host_keys or HostKeySettings()
@@ -326,6 +369,7 @@ class NetmikoSession:
                 use_keys=False,
                 ssh_config_file=None,
                 fast_cli=True,
+                disabled_algorithms=disabled_algorithms(device.ssh.legacy_algorithms),
                 sock=sock,
                 auto_connect=False,  # the session preparation below replaces netmiko's
             )
@@ -336,7 +380,9 @@ class NetmikoSession:
             self._conn.establish_connection()
         except Exception as exc:  # paramiko raises many types; none may escape as a crash
             self._abandon(sock)
-            raise _connect_error(device, exc) from None
+            raise _connect_error(device, exc, sock.offer()) from None
+        transport = self._conn.remote_conn.get_transport()
+        self.algorithms: SshAlgorithms | None = negotiated(transport, sock.offer())
         decision = policy.decision
         if decision is None:  # paramiko knew the key from elsewhere and never asked
             self._abandon(sock)
@@ -378,7 +424,7 @@ class NetmikoSession:
         self._prompt = prompt
         self._conn.base_prompt = prompt[:-1][: cli.base_prompt_length]
 
-    def _abandon(self, sock: socket.socket) -> None:
+    def _abandon(self, sock: RecordingSocket) -> None:
         if self._conn is not None:
             self._conn.cleanup = _no_logout
             with contextlib.suppress(Exception):

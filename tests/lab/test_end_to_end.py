@@ -84,7 +84,9 @@ def test_certificate_identifies_the_equipment_as_the_router_reported_it(lab_run:
         "id": "NYC1", "name": "60 Hudson Street",
         "address": "60 Hudson Street, New York, NY 10013, USA",
     }  # fmt: skip
-    assert device["host_key"].startswith("ssh-ed25519 SHA256:")
+    # The GSR on 12.0S presents what its software has: an RSA key, signed with ssh-rsa.
+    assert device["host_key"].startswith("ssh-rsa SHA256:")
+    assert device["ssh"]["host_key_type"] == "ssh-rsa"
     assert device["host_key_verification"].startswith("matches line ")
     assert device["host_key_verification"].endswith("(--host-key-policy strict)")
     assert cert["run"]["reason"] == "repair" and cert["run"]["technician"] == "J. Doe"

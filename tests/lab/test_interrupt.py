@@ -31,6 +31,7 @@ from netaccept.lab.zone import lab_zone
 from netaccept.report.certificates import new_run_id, reserve_run_dir
 from netaccept.run.capture import capture
 from netaccept.run.interrupt import StopRequest
+from netaccept.session.algorithms import SshAlgorithms
 from netaccept.session.captured import DeviceCapture
 from netaccept.session.transport import SessionLost
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT, Lab
@@ -237,6 +238,7 @@ class BlockingSession:
 
     host_key: str | None = None
     host_key_check: str | None = None
+    algorithms: SshAlgorithms | None = None
 
     def __init__(self, block_from: int, sent: list[str]) -> None:
         self._block_from = block_from

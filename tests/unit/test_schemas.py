@@ -33,6 +33,7 @@ from netaccept.report.certificates import (
     AcceptanceOut,
     Certificate,
     NotRun,
+    SshOut,
     with_acceptance,
 )
 from netaccept.report.xmlcert import NAMESPACE, certificate_xml, write_certificate_xml
@@ -555,6 +556,18 @@ def test_lab_run_xml_shows_the_faulty_routers_failures(
     assert _text(by_device["chi-gsr-02"], "c:run/c:reason") == "repair"
 
 
+def ssh_from_xml(ssh: ET.Element | None) -> Json | None:
+    if ssh is None:
+        return None
+    return {
+        "kex": ssh.get("kex"),
+        "host_key_type": ssh.get("hostKeyType"),
+        "cipher": ssh.get("cipher"),
+        "mac": ssh.get("mac"),
+        "weak": [str(w.text) for w in ssh.findall("c:weak", NS)],
+    }
+
+
 def certificate_from_xml(text: str) -> Json:
     """Read certificate.json's document back out of certificate.xml (the inverse of the writer)."""
     root = ET.fromstring(text)
@@ -628,6 +641,7 @@ def certificate_from_xml(text: str) -> Json:
             "image": optional(device, "c:image"),
             "host_key": optional(device, "c:hostKey"),
             "host_key_verification": optional(device, "c:hostKeyVerification"),
+            "ssh": ssh_from_xml(device.find("c:ssh", NS)),
         },
         "run": {
             "id": run.get("id"),
@@ -739,6 +753,16 @@ def eventful(faulty: DeviceCertificate) -> Certificate:
             "processor_board_id": None,
             "host_key": "ssh-ed25519 SHA256:" + "A1b2+/" * 7 + "C",
             "host_key_verification": "matches line 3 of /tmp/kh (--host-key-policy strict)",
+            "ssh": SshOut(
+                kex="diffie-hellman-group1-sha1",
+                host_key_type="ssh-rsa",
+                cipher="aes128-cbc",
+                mac="hmac-sha1",
+                weak=[
+                    "negotiated diffie-hellman-group1-sha1: weak, allowed by ssh.legacy_algorithms",
+                    "negotiated ssh-rsa: weak, allowed by ssh.legacy_algorithms",
+                ],
+            ),
         }
     )
     run = cert.run.model_copy(
