@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # The quick tier of the tests (no SSH, no lab, no browser): well under a minute.
 QUICK := tests/unit
 
-.PHONY: install demo test test-latest lock lint format clean browser
+.PHONY: install demo test test-latest lock lint format clean browser sshd
 
 # Headless Chromium renders the reports in the browser tests and `netaccept pdf`.
 CHROMIUM := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
@@ -40,7 +40,15 @@ ifeq ($(CHROMIUM),)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 endif
 
-test: $(STAMP) browser  ## the project's tests (CI runs exactly this)
+# A real OpenSSH server (and client) for the tests that prove netaccept against an sshd
+# nobody here wrote: tests/sshd.py starts it on 127.0.0.1 with its own config.
+sshd:  ## Debian's openssh-server and openssh-client for the sshd tests (needs root or sudo)
+ifeq ($(wildcard /usr/sbin/sshd),)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		openssh-server openssh-client
+endif
+
+test: $(STAMP) browser sshd  ## the project's tests (CI runs exactly this)
 	$(BIN)/python -m pytest
 
 lock: $(UV)  ## refresh uv.lock (and uv's own pin) to the newest versions pyproject.toml allows

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     IPvAnyAddress,
@@ -86,13 +87,82 @@ class Timeouts(_Model):
     retry_delay: float = Field(2.0, ge=0, le=60)  # before the one retry of a transient failure
 
 
+_HOP = re.compile(
+    r"^(?:(?P<user>[A-Za-z0-9._-]+)@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)"
+    r"(?::(?P<port>\d{1,5}))?$"
+)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """A jump host: `[user@]host[:port]` (IPv6 in brackets)."""
+
+    user: str | None
+    host: str
+    port: int = 22
+
+    @classmethod
+    def parse(cls, text: str) -> Hop:
+        match = _HOP.match(text.strip())
+        if match is None:
+            raise ValueError(f"{text!r} is not [user@]host[:port]")
+        port = int(match.group("port") or 22)
+        if not 1 <= port <= 65535:
+            raise ValueError(f"{text!r}: port {port} out of range")
+        return cls(match.group("user"), match.group("host").strip("[]"), port)
+
+    def __str__(self) -> str:
+        return f"{self.user + '@' if self.user else ''}{self.host}:{self.port}"
+
+
+def _hop(text: str) -> str:
+    Hop.parse(text)
+    return text
+
+
+def _private_key_file(path: str) -> str:
+    """A readable private key file (OpenSSH or PEM); never its contents in the inventory."""
+    full = Path(path).expanduser()
+    try:
+        head = full.read_bytes()[:100]
+    except OSError as exc:
+        raise ValueError(f"{path!r}: cannot read the key file ({exc.strerror})") from None
+    if b"PRIVATE KEY-----" not in head:
+        raise ValueError(f"{path!r} is not a private key (OpenSSH or PEM format)")
+    return path
+
+
+def _existing_file(path: str) -> str:
+    if not Path(path).expanduser().is_file():
+        raise ValueError(f"{path!r}: no such file")
+    return path
+
+
+LocalPath = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
 class Ssh(_Model):
-    """How the SSH session is opened (the algorithms a router may negotiate)."""
+    """How the SSH session is opened: algorithms, public keys, jump hosts."""
 
     legacy_algorithms: bool = False
     """Also offer SHA-1 key exchange, `ssh-rsa` host keys, CBC ciphers and SHA-1 MACs: for
     routers that offer nothing newer (classic IOS 12.0S, IOS-XR 3.x/4.x). Each weak
     algorithm negotiated is flagged on the certificate."""
+    key_file: Annotated[LocalPath, AfterValidator(_private_key_file)] | None = None
+    """A private key for public-key authentication (to the router and the jump hosts)."""
+    key_passphrase_env: EnvVar | None = None
+    """The environment variable holding the key file's passphrase, if it has one."""
+    agent: bool | None = None
+    """Use the ssh-agent's keys; default: when SSH_AUTH_SOCK is set."""
+    jump: list[Annotated[str, AfterValidator(_hop)]] = Field(default_factory=list, max_length=8)
+    """Jump hosts in order, `[user@]host[:port]` each (as OpenSSH's ProxyJump)."""
+    config_file: Annotated[LocalPath, AfterValidator(_existing_file)] | None = None
+    """An OpenSSH client configuration: its HostName, Port and ProxyJump for the device."""
+
+    @field_validator("jump", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
 
 class Software(_Model):
@@ -124,9 +194,41 @@ class Flash(_Model):
     min_free_bytes: int = Field(16 * 1024 * 1024, ge=0)
 
 
+def _as_number(value: object) -> int:
+    """An AS number as asplain: an integer, or a string in asplain or asdot (high.low).
+
+    YAML reads an unquoted `65010.12` as a float, in which 65010.1 and 65010.10 are the same
+    number: a float is refused, with the advice to quote it. (The router side reads the
+    same notations with `netaccept.platforms.configuration.asn`, which this layer may not
+    import; a test holds the two to the same answers.)
+    """
+    if isinstance(value, float):
+        raise ValueError(
+            f"{value!r} is a decimal number to YAML: write an asdot AS number in quotes "
+            "('65010.12'), since unquoted 65010.1 and 65010.10 read the same"
+        )
+    text = str(value).strip() if isinstance(value, (int, str)) else ""
+    if isinstance(value, bool) or not re.fullmatch(r"\d{1,10}(?:\.\d{1,5})?", text):
+        raise ValueError(
+            f"{value!r} is not an AS number: write it in asplain (4260495372) or in asdot "
+            "within quotes ('65010.12')"
+        )
+    high, _, low = text.partition(".")
+    if low and (int(high) > 65535 or int(low) > 65535):
+        raise ValueError(f"{text!r}: each half of an asdot AS number is 0 to 65535")
+    number = int(high) * 65536 + int(low) if low else int(high)
+    if not 1 <= number <= 4294967295:
+        raise ValueError(f"AS {text} is out of range: AS numbers are 1 to 4294967295")
+    return number
+
+
+AsNumber = Annotated[int, BeforeValidator(_as_number)]
+"""An AS number written in asplain (`4260495372`) or quoted asdot (`'65010.12'`), as asplain."""
+
+
 class BgpNeighbor(_Model):
     address: IPvAnyAddress  # IPv4Address | IPv6Address, validated as one type: one clear error
-    remote_as: int = Field(ge=1, le=4294967295)
+    remote_as: AsNumber
     min_prefixes: int = Field(0, ge=0)
     description: Text | None = None
     update_source: InterfaceName | None = None
@@ -135,7 +237,7 @@ class BgpNeighbor(_Model):
 class Bgp(_Model):
     """Expected BGP: `bgp_config` (line 6) and `bgp_neighbors` (line 8)."""
 
-    local_as: int | None = Field(None, ge=1, le=4294967295)
+    local_as: AsNumber | None = None
     neighbors: list[BgpNeighbor] = Field(default_factory=list)
 
     @field_validator("neighbors")

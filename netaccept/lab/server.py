@@ -37,7 +37,7 @@ import tempfile
 from collections.abc import Coroutine, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import asyncssh
 
@@ -107,16 +107,24 @@ class _RouterServer(asyncssh.SSHServer):
         return user_ok and pass_ok
 
 
-class _SilentProtocol(asyncio.Protocol):
-    """A TCP peer that accepts and never says a word: no SSH banner, nothing (``no_banner``)."""
+# What a Cisco SSH server sends first (its version line); ``banner_then_silent`` stops there.
+_STUCK_BANNER = b"SSH-2.0-Cisco-1.25\r\n"
 
-    def __init__(self, lab: RunningLab) -> None:
+
+class _SilentProtocol(asyncio.Protocol):
+    """A TCP peer that accepts and never says a word: no SSH banner, nothing (``no_banner``);
+    or only its SSH version line, and then no key exchange (``banner_then_silent``)."""
+
+    def __init__(self, lab: RunningLab, banner: bytes = b"") -> None:
         self._lab = lab
+        self._banner = banner
         self._transport: asyncio.BaseTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport
         self._lab._silent.add(transport)
+        if self._banner:
+            cast(asyncio.WriteTransport, transport).write(self._banner)
 
     def data_received(self, data: bytes) -> None:
         pass  # the client's own banner and whatever follows: read and ignored
@@ -320,10 +328,13 @@ async def _serve_router(
             filler.connect(sock.getsockname())
         lab._sockets += [sock, filler]
         return int(sock.getsockname()[1])
-    if kind == "no_banner":
+    if kind in ("no_banner", "banner_then_silent"):
+        banner = _STUCK_BANNER if kind == "banner_then_silent" else b""
         loop = asyncio.get_running_loop()
         try:
-            server = await loop.create_server(lambda: _SilentProtocol(lab), host, router.port)
+            server = await loop.create_server(
+                lambda: _SilentProtocol(lab, banner), host, router.port
+            )
         except OSError as exc:
             raise LabBindError(router.name, host, router.port, exc) from exc
         lab._servers.append(server)

@@ -4,7 +4,8 @@
 it echoes and edits the typed line (backspace, Ctrl-C, arrow keys ignored), answers each
 command from the router's recording (:class:`CommandTable`), asks for the enable secret,
 and applies the router's :class:`~netaccept.lab.spec.LabFault` to the answers - cut,
-replaced, rejected, hung or dropped mid-output - and to the prompt.
+replaced, rejected, hung or dropped mid-output, paged, paused after a prompt line, sent with
+CR and LF apart, or never ended - to the echo (wrapped or scrolled) and to the prompt.
 
 The prompt and user mode come from the platform's lab persona
 (:mod:`netaccept.platforms.registry`); nothing here depends on a platform's name.
@@ -49,9 +50,21 @@ class CommandTable:
 
 # Faults that act on the answer to one command, and what follows that answer.
 _ANSWER_FAULTS = frozenset(
-    {"disconnect_mid_output", "hang", "truncated", "garbage", "invalid_input"}
+    {"disconnect_mid_output", "hang", "truncated", "garbage", "invalid_input", "endless_output"}
 )
-_Then = Literal["prompt", "hang", "drop"]
+# Faults that act on how an answer goes out on the wire (its text is the recorded one).
+_DELIVERY_FAULTS = frozenset({"pager", "prompt_in_output", "split_crlf"})
+_Then = Literal["prompt", "hang", "drop", "endless"]
+# Pager prompts and what erases them once a key is pressed, per ``pager`` style.
+_PAGERS = {
+    "backspace": (" --More-- ", "\b" * 10 + " " * 10 + "\b" * 10),
+    "ansi": ("<--- More --->", "\r\x1b[K"),
+}
+_DEFAULT_PAGE_LINES = 24
+_DEFAULT_WIDTH = 80
+_SCROLL_STEP = 10  # columns a scrolling line editor shifts its window by
+_PROMPT_PAUSE = 0.5
+_CRLF_PAUSE = 0.01
 # How long a dropped connection waits for its last output to leave the socket buffers.
 _DROP_SETTLE = 0.1
 # Text that makes any garbage invalid UTF-8 and binary, whatever the random bytes are.
@@ -98,6 +111,11 @@ class RouterSession:
         self._commands = 0  # commands answered (or rejected) in this session
         self._hung = False  # a "hang" fault struck: nothing more is read or written
         self._drop = False  # a "disconnect_mid_output" fault struck: drop the connection
+        self._endless = False  # an "endless_output" fault struck: print until the client goes
+        self._later: list[tuple[float, str]] = []  # (pause, text): the rest of an answer
+        self._page_rest: list[str] = []  # lines a pager still holds back
+        self._page_tail: str | None = None  # what follows them (the prompt); None: no pager
+        self._offset = 0  # where the echo's visible window starts (echo_wrap "scroll")
 
     @property
     def prompt(self) -> str:
@@ -128,6 +146,9 @@ class RouterSession:
                 if self._drop:
                     await self._drop_connection()
                     return
+                if self._endless:
+                    await self._flood()
+                    return
         except (OSError, asyncssh.Error):
             pass  # client vanished mid-command; only this session is affected
         finally:
@@ -144,6 +165,8 @@ class RouterSession:
         await self._flush()
         if then == "drop":
             self._drop = True
+        elif then == "endless":
+            await self._flood()
         elif then == "hang":
             while await self._process.stdin.read(_READ_SIZE):
                 pass  # say nothing more until the client gives up
@@ -169,18 +192,42 @@ class RouterSession:
 
     async def _feed(self, chunk: str) -> None:
         for char in chunk:
-            if self._closing or self._hung or self._drop:
+            if self._closing or self._hung or self._drop or self._endless:
                 break  # a hung CLI neither echoes nor answers; a dropped one is gone
             if self._swallowed(char):
                 continue
-            if char in "\r\n":
+            if self._page_tail is not None:
+                self._page_key(char)
+            elif char in "\r\n":
                 self._after_cr = char == "\r"
                 line = "".join(self._line)
                 self._line.clear()
                 await self._end_line(line)
+                await self._play_later()
             else:
                 self._edit(char)
         await self._flush()
+
+    async def _play_later(self) -> None:
+        """Send the rest of an answer that pauses on the way (prompt_in_output, split_crlf)."""
+        while self._later:
+            pause, text = self._later.pop(0)
+            await self._flush()
+            await asyncio.sleep(pause)
+            self._emit(text)
+        await self._flush()
+
+    async def _flood(self) -> None:
+        """Log lines without end and without a pause (endless_output), until the client goes."""
+        await self._flush()
+        block = "".join(
+            f"{self._hostname}: %LINEPROTO-5-UPDOWN: Line protocol on Interface "
+            f"GigabitEthernet0/{n % 8}, changed state to {('up', 'down')[n % 2]}\r\n"
+            for n in range(64)
+        )
+        while not self._process.channel.is_closing():
+            self._process.stdout.write(block)
+            await self._process.stdout.drain()
 
     def _swallowed(self, char: str) -> bool:
         """Whether `char` is the LF of a CRLF or part of an escape sequence (not input)."""
@@ -212,8 +259,41 @@ class RouterSession:
         elif char.isprintable():
             self._line.append(char)
             if not self._reading_secret:
-                self._emit(char)
+                self._echo(char)
         # Other control characters (and undecodable bytes) are ignored.
+
+    def _echo(self, char: str) -> None:
+        """Echo the character just typed; an ``echo_wrap`` terminal wraps or scrolls it."""
+        fault = self._fault
+        if fault is None or fault.kind != "echo_wrap":
+            self._emit(char)
+            return
+        width = fault.width or _DEFAULT_WIDTH
+        column = len(self.prompt) + len(self._line) - 1
+        style = fault.style or "crlf"
+        if style == "scroll":
+            self._scroll(char, max(12, width - len(self.prompt) - 1))
+        elif column > 0 and column % width == 0:
+            self._emit(("\r\n" if style == "crlf" else " \r") + char)
+        else:
+            self._emit(char)
+
+    def _scroll(self, char: str, room: int) -> None:
+        """Echo as a scrolling line editor: when the line reaches the margin, back up over
+        it and redraw it as ``$`` and a window shifted by _SCROLL_STEP columns."""
+        count = len(self._line)
+        if count == 1:
+            self._offset = 0
+        marker = 1 if self._offset else 0
+        if marker + count - self._offset <= room:
+            self._emit(char)
+            return
+        shown = marker + count - 1 - self._offset
+        while 1 + count - self._offset > room:
+            self._offset += _SCROLL_STEP
+        window = "$" + "".join(self._line[self._offset :])
+        pad = max(0, shown - len(window))
+        self._emit("\b" * shown + window + " " * pad + "\b" * pad)
 
     async def _end_line(self, line: str) -> None:
         self._emit("\r\n")
@@ -268,13 +348,73 @@ class RouterSession:
             return
         self._commands += 1
         text, then = self._respond(line, with_prompt=True)
-        self._emit(text)
+        if then == "prompt":
+            self._deliver(line, text)
+        else:
+            self._emit(text)
         if then == "hang":
             self._hung = True
         elif then == "drop":
             self._drop = True
+        elif then == "endless":
+            self._endless = True
         else:
             self._maybe_change_prompt()
+
+    def _deliver(self, line: str, text: str) -> None:
+        """Send an answer as the router's terminal does: paged, paused or split."""
+        fault = self._fault
+        if (
+            fault is None
+            or fault.kind not in _DELIVERY_FAULTS
+            or not fault.selects(line, self._commands)
+        ):
+            self._emit(text)
+            return
+        lines = text.split("\r\n")  # the output's lines, then the prompt
+        if fault.kind == "pager":
+            self._page(lines, (fault.lines or _DEFAULT_PAGE_LINES) - 1)
+        elif fault.kind == "prompt_in_output":
+            if self.prompt not in lines[:-1]:
+                lines.insert((len(lines) - 1) // 2, self.prompt)
+            at = lines.index(self.prompt) + 1
+            self._emit("\r\n".join(lines[:at]))
+            pause = _PROMPT_PAUSE if fault.pause is None else fault.pause
+            self._later.append((pause, "\r\n" + "\r\n".join(lines[at:])))
+        else:  # split_crlf: each CR and each LF on its own, a pause apart
+            pause = _CRLF_PAUSE if fault.pause is None else fault.pause
+            self._later.append((pause, lines[0] + "\r"))
+            for number, part in enumerate(lines[1:], start=2):
+                self._later.append((pause, "\n"))
+                self._later.append((pause, part + ("\r" if number < len(lines) else "")))
+
+    def _pager(self) -> tuple[str, str]:
+        fault = self._fault
+        return _PAGERS[(fault.style if fault is not None else None) or "backspace"]
+
+    def _page(self, lines: list[str], page: int) -> None:
+        """Print the first page of an answer and hold the rest behind the pager prompt."""
+        output = [text + "\r\n" for text in lines[:-1]]
+        if len(output) <= page:
+            self._emit("".join(output) + lines[-1])
+            return
+        self._emit("".join(output[:page]) + self._pager()[0])
+        self._page_rest, self._page_tail = output[page:], lines[-1]
+
+    def _page_key(self, char: str) -> None:
+        """A key pressed at the pager prompt: space a page, RETURN a line, others quit."""
+        self._after_cr = char == "\r"
+        prompt, erase = self._pager()
+        fault = self._fault
+        page = ((fault.lines if fault is not None else None) or _DEFAULT_PAGE_LINES) - 1
+        count = page if char == " " else 1 if char in "\r\n" else 0
+        shown, self._page_rest = self._page_rest[:count], self._page_rest[count:]
+        self._emit(erase + "".join(shown))
+        if count and self._page_rest:
+            self._emit(prompt)
+            return
+        tail, self._page_tail, self._page_rest = self._page_tail or "", None, []
+        self._emit(tail)
 
     def _respond(self, line: str, *, with_prompt: bool) -> tuple[str, _Then]:
         """What the router prints for `line` (the session's current command), and then what."""
@@ -291,6 +431,8 @@ class RouterSession:
             return output + prompt, "prompt"
         if fault.kind == "invalid_input":
             return self._invalid(line, with_prompt=with_prompt), "prompt"
+        if fault.kind == "endless_output":
+            return output or "", "endless"
         if fault.kind in ("hang", "disconnect_mid_output"):
             text = output if output is not None else self._invalid(line, with_prompt=False)
             then: _Then = "hang" if fault.kind == "hang" else "drop"

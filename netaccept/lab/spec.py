@@ -47,6 +47,7 @@ __all__ = [
     "ENV_SECRET",
     "ENV_USERNAME",
     "FAULT_KINDS",
+    "PAGER_STYLES",
     "FaultKind",
     "LabCredentials",
     "LabDnsSpec",
@@ -54,7 +55,6 @@ __all__ = [
     "LabRouter",
     "LabRouterSpec",
     "LabSpec",
-    "PAGER_STYLES",
     "PlatformName",
     "PromptChangeMode",
     "check_loopback",
@@ -249,8 +249,8 @@ class LabFault:
     - ``prompt_in_output``: the output holds a line that is exactly the prompt (the first
       such line of the recording, else one inserted halfway), and the router pauses
       ``pause`` seconds (default 0.5) after it, before that line's CR LF.
-    - ``split_crlf``: every line end of the output goes out as CR, a pause of ``pause``
-      seconds (default 0.01), then LF, so that the two arrive in separate reads.
+    - ``split_crlf``: every CR and every LF of the output's line ends goes out on its own,
+      ``pause`` seconds apart (default 0.01), so that they arrive in separate reads.
     - ``endless_output``: the output never ends: log lines follow it without a pause and
       without a prompt, until the client closes the session.
     """

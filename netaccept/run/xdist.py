@@ -25,6 +25,7 @@ import pytest
 from netaccept.core.evidence import Evidence
 from netaccept.inventory import CredentialsMissing, Device, resolve_credentials
 from netaccept.run.shard import deal
+from netaccept.session.algorithms import SshAlgorithms
 from netaccept.session.captured import DeviceCapture
 from netaccept.session.transport import SshTransport
 
@@ -234,6 +235,8 @@ def capture_data(capture: DeviceCapture) -> dict[str, Any]:
                 [key, e.command, e.output, e.captured_at.isoformat(), e.sha256]
                 for key, e in capture.evidence.items()
             ]
+        elif f.name == "algorithms" and value is not None:
+            value = [value.kex, value.host_key_type, value.cipher, value.mac, list(value.weak)]
         elif isinstance(value, datetime):
             value = ["datetime", value.isoformat()]
         data[f.name] = value
@@ -251,6 +254,9 @@ def capture_from(data: dict[str, Any], devices: dict[str, Device]) -> DeviceCapt
                 key: Evidence(command, output, datetime.fromisoformat(at), sha256)
                 for key, command, output, at, sha256 in value
             }
+        elif name == "algorithms" and value is not None:
+            kex, host_key_type, cipher, mac, weak = value
+            value = SshAlgorithms(kex, host_key_type, cipher, mac, tuple(weak))
         elif isinstance(value, list) and len(value) == 2 and value[0] == "datetime":
             value = datetime.fromisoformat(value[1])
         values[name] = value

@@ -5,6 +5,12 @@ show/ping/traceroute/dir/verify/terminal length|width command (or `enable`, whic
 only asks for the privileged mode that show commands need), or that carries a
 character that could end a line or chain a second command, raises before it reaches
 the wire.
+
+Besides these commands (and the login's password and enable secret), the transport sends
+only two keys that run nothing: an empty line, to which the CLI answers with its prompt
+(to see the first prompt, to confirm the end of an output, to probe a router that went
+quiet), and a single space to a pager prompt (` --More-- `), which shows the next page of
+an output that a router paged although told `terminal length 0`.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import random
 import re
 import socket
@@ -39,6 +40,8 @@ from netaccept.session.hostkeys import (
     HostKeyRefused,
     KnownHostsPolicy,
 )
+from netaccept.session.jump import JumpChain, JumpError, Route, route
+from netaccept.session.screen import EMPTY_LINE, SPACE, OutputReading, find_echo
 from netaccept.session.traits import CliTraits
 
 
@@ -289,12 +292,37 @@ def _connect_error(
     )
 
 
+def _stalled_after_banner(
+    device: Device, exc: BaseException, head: bytes
+) -> DeviceUnavailable | None:
+    """The router sent its SSH version line, then nothing of the key exchange, and paramiko
+    gave up after timeouts.connect ("No existing session"); `head`: what the router sent."""
+    if not any("No existing session" in str(e) for e in _causes(exc)):
+        return None
+    lines = [line.strip() for line in head.split(b"\n")]
+    version = next((line for line in lines if line.startswith(b"SSH-")), None)
+    if version is None:
+        return None
+    banner = version[:80].decode("ascii", "replace")
+    began = head.split(version, 1)[1].strip(b"\r\n")  # its KEXINIT, or a part of it
+    then = "did not complete the key exchange" if began else "no key exchange"
+    return DeviceUnavailable(
+        f"{device.name} ({device.host}:{device.port}): the router sent its SSH banner "
+        f"({banner!r}) but then {then} within {device.timeouts.connect:g} s "
+        "(timeouts.connect): its SSH server accepted the connection and then stalled (all "
+        "vty lines busy, or the router short of memory or CPU?); run again, or raise "
+        "timeouts.connect for a slow router",
+        transient=True,
+    )
+
+
 class _Timeout(Exception):
     """The router printed nothing that ends the read before the deadline."""
 
-    def __init__(self, partial: str = "") -> None:
+    def __init__(self, partial: str = "", *, printing: bool = False) -> None:
         super().__init__("timed out")
         self.partial = partial  # what was read before the deadline
+        self.printing = printing  # the router was still sending when the time was up
 
 
 class _Closed(Exception):
@@ -307,7 +335,7 @@ class _NotEnabled(Exception):
 
 def _prompt_line(text: str) -> str | None:
     """The last line of `text` if it is a complete CLI prompt (`NAME#`, `NAME>`), else None."""
-    line = text[text.rfind("\n") + 1 :].strip()
+    line = text[max(text.rfind("\n"), text.rfind("\r")) + 1 :].strip()
     return line if line[-1:] in ("#", ">") else None
 
 
@@ -315,14 +343,16 @@ class NetmikoSession:
     """A netmiko connection, enabled on IOS, with the router's own prompt as the end marker.
 
     netmiko opens the connection (paramiko, authentication, the interactive shell) and does
-    the channel I/O (`write_channel`, `read_channel`, which normalises line ends and keeps
-    its read buffer) and the stripping of echo and prompt. What netmiko does by timing, this
-    class does by waiting for data: netmiko's loops sleep 10-100 ms between reads
-    (`send_command` at least 25 ms per command, its session preparation and `find_prompt`
-    about 250 ms per login), which at hundreds of routers is most of a run. Here every read
-    waits on paramiko's "data ready" event and ends as soon as the router has printed the
-    echo of the command and then its own, exact prompt at the start of the last line, so a
-    command takes one round trip. The session preparation is netmiko's (terminal width 511,
+    the channel I/O (`write_channel`, `read_channel`, which keeps its read buffer). What
+    netmiko does by timing, this class does by waiting for data: netmiko's loops sleep
+    10-100 ms between reads (`send_command` at least 25 ms per command, its session
+    preparation and `find_prompt` about 250 ms per login), which at hundreds of routers is
+    most of a run. Here every read waits on paramiko's "data ready" event. A command's output
+    ends when the router has printed the echo of the command (however its terminal wrapped
+    it), then its own, exact prompt alone on the last line, and the same prompt again after
+    an empty line (a prompt line inside an output cannot fake that): two round trips. A pager
+    prompt is answered with a space, and the evidence is the output as if unpaged
+    (`netaccept.session.screen`). The session preparation is netmiko's (terminal width 511,
     terminal length 0, then `enable` on IOS), driven the same way.
 
     The TCP connection is opened here with TCP_NODELAY and handed to paramiko (`sock=`):
@@ -348,25 +378,33 @@ class NetmikoSession:
         self.host_key_check: str | None = None
         where = f"{device.name} ({device.host}:{device.port})"
         t = device.timeouts
-        try:
-            sock = RecordingSocket(_tcp_connect(device.host, device.port, t.connect))
-        except OSError as exc:
-            raise _tcp_error(device, exc) from None
         keys = host_keys or HostKeySettings()
-        policy = KnownHostsPolicy(keys.known_hosts, keys.policy, device.host, device.port)
+        path = route(device)
+        self._jumps = JumpChain(device, path, keys.known_hosts, keys.policy)
+        sock = self._path_to(device, path)
+        policy = KnownHostsPolicy(keys.known_hosts, keys.policy, path.host, path.port)
+        ssh = device.ssh
+        key_file = str(Path(ssh.key_file).expanduser()) if ssh.key_file else None
         try:
             self._conn = ConnectHandler(
                 device_type=cli.driver,
-                host=device.host,
-                port=device.port,
+                host=path.host,
+                port=path.port,
                 username=username,
                 password=password,
                 secret=secret,
                 conn_timeout=t.connect,
                 banner_timeout=t.banner,
                 auth_timeout=t.auth,
-                allow_agent=False,
-                use_keys=False,
+                # Public keys: the inventory's key file, and the agent's (on by default
+                # when SSH_AUTH_SOCK is set); then the password, then keyboard-interactive
+                # (paramiko falls back to it when the router allows only that).
+                allow_agent=ssh.agent if ssh.agent is not None else "SSH_AUTH_SOCK" in os.environ,
+                use_keys=key_file is not None,
+                key_file=key_file,
+                passphrase=os.environ.get(ssh.key_passphrase_env)
+                if ssh.key_passphrase_env
+                else None,
                 ssh_config_file=None,
                 fast_cli=True,
                 disabled_algorithms=disabled_algorithms(device.ssh.legacy_algorithms),
@@ -380,7 +418,8 @@ class NetmikoSession:
             self._conn.establish_connection()
         except Exception as exc:  # paramiko raises many types; none may escape as a crash
             self._abandon(sock)
-            raise _connect_error(device, exc, sock.offer()) from None
+            stalled = _stalled_after_banner(device, exc, bytes(sock.head))
+            raise stalled or _connect_error(device, exc, sock.offer()) from None
         transport = self._conn.remote_conn.get_transport()
         self.algorithms: SshAlgorithms | None = negotiated(transport, sock.offer())
         decision = policy.decision
@@ -424,50 +463,88 @@ class NetmikoSession:
         self._prompt = prompt
         self._conn.base_prompt = prompt[:-1][: cli.base_prompt_length]
 
+    def _path_to(self, device: Device, path: Route) -> RecordingSocket:
+        """The connection to the router: TCP, or a channel through the jump hosts."""
+        t = device.timeouts
+        if not path.hops:
+            try:
+                return RecordingSocket(_tcp_connect(path.host, path.port, t.connect))
+            except OSError as exc:
+                raise _tcp_error(device, exc) from None
+        where = f"{device.name} ({device.host}:{device.port})"
+
+        def connect(host: str, port: int) -> socket.socket:
+            return _tcp_connect(host, port, t.connect)
+
+        try:
+            return RecordingSocket(self._jumps.open(connect))
+        except OSError as exc:
+            self._jumps.close()
+            hop = path.hops[0]
+            raise DeviceUnavailable(
+                f"{where}: jump host {hop}: {_os_reason(exc)}", transient=True
+            ) from None
+        except JumpError as exc:
+            self._jumps.close()
+            raise DeviceUnavailable(f"{where}: {exc}") from None
+
     def _abandon(self, sock: RecordingSocket) -> None:
         if self._conn is not None:
             self._conn.cleanup = _no_logout
             with contextlib.suppress(Exception):
                 self._conn.disconnect()  # also removes netmiko's secrets filter from its log
         sock.close()
+        self._jumps.close()
 
     # -- reading
 
     def _read(self, done: Callable[[str], bool], deadline: float) -> str:
-        """Read until `done(everything read so far)`; waits for data, never polls."""
+        """Read until `done(everything read so far)`; waits for data, never polls.
+
+        The text is as the router sent it (line ends are normalised once per output, as CR
+        and LF may come in separate reads). The deadline is checked after every read, so a
+        router that never stops printing is left at it too.
+        """
         text = ""
+        heard = time.monotonic()
         while True:
             chunk: str = self._conn.read_channel()
             if chunk:
                 text += chunk
+                heard = time.monotonic()
                 if done(text):
                     return text
-                continue
-            if self._channel.closed or self._channel.eof_received:
+            elif self._channel.closed or self._channel.eof_received:
                 raise _Closed("the router closed the session")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _Timeout(text)
-            self._ready.wait(remaining)
+            now = time.monotonic()
+            if now >= deadline:
+                raise _Timeout(text, printing=now - heard < _STILL_PRINTING)
+            if not chunk:
+                self._ready.wait(deadline - now)
+
+    def _press(self, key: str) -> None:
+        """Send a key that runs nothing: a space to a pager prompt, or an empty line."""
+        if key not in (SPACE, EMPTY_LINE):
+            raise ValueError(f"refusing to send {key!r}: not a space or an empty line")
+        self._conn.write_channel(key or self._conn.RETURN)
 
     def _send(self, line: str, deadline: float) -> tuple[str, str]:
         """Send `line`; read its echo and what follows up to a prompt: (output, prompt)."""
         ensure_read_only(line)
         self._conn.write_channel(self._conn.normalize_cmd(line))
-        found: list[str] = []
+        found: list[tuple[int, str]] = []
 
         def done(text: str) -> bool:
-            echo = text.find(line)
-            if echo < 0:
+            echo = find_echo(text, line)
+            prompt = None if echo is None else _prompt_line(text[echo:])
+            if echo is None or prompt is None:
                 return False
-            prompt = _prompt_line(text[echo + len(line) :])
-            if prompt is None:
-                return False
-            found.append(prompt)
+            found.append((echo, prompt))
             return True
 
         text = self._read(done, deadline)
-        return text[text.find(line) :], found[0]
+        echo, prompt = found[0]
+        return text[echo:], prompt
 
     def _prepare(self) -> str:
         """netmiko's session preparation, then `enable` on IOS; returns the prompt.
@@ -479,6 +556,9 @@ class NetmikoSession:
         conn = self._conn
         t = self._device.timeouts
         self._step = "the first CLI prompt", "timeouts.connect", t.connect
+        # Raw text from every read: netmiko would normalise each read on its own, and turn a
+        # CR LF split between two reads into two line ends (see netaccept.session.screen).
+        conn.disable_lf_normalization = True
         conn.write_channel(conn.RETURN)  # as netmiko does: some routers wait for a key
         self._read(lambda text: _prompt_line(text) is not None, time.monotonic() + t.connect)
         prompt = ""
@@ -519,21 +599,16 @@ class NetmikoSession:
         ensure_read_only(command)
         line = command.strip()
         timeout = self._device.timeouts.command
-        ends = ("\n" + self._prompt, "\n" + self._prompt[:-1] + ">")
-        tail = len(ends[0]) + 8
-
-        def done(text: str) -> bool:
-            # The router's own prompt alone on the last line, after the echo of the command
-            # (so that no earlier prompt can end the read); or the same prompt in user mode,
-            # if privileged mode was lost mid-session. Only the tail is looked at: an output
-            # of megabytes arrives in many chunks.
-            return text[-tail:].rstrip(" ").endswith(ends) and text.find(line) >= 0
-
+        # The output ends at the router's own prompt alone on a line after the echo of the
+        # command (so that no earlier prompt can end the read), confirmed by the same prompt
+        # again after an empty line; pager prompts get a space (netaccept.session.screen).
+        # The same prompt in user mode ends it too: privileged mode was lost mid-session.
+        reading = OutputReading(line, self._prompt, self._press)
         try:
             self._conn.write_channel(self._conn.normalize_cmd(line))
-            text = self._read(done, time.monotonic() + timeout)
+            text = self._read(reading.done, time.monotonic() + timeout)
         except _Timeout as exc:
-            raise SessionLost(self._timed_out(command, exc.partial)) from None
+            raise SessionLost(self._timed_out(command, exc)) from None
         except (_Closed, OSError, EOFError):
             raise SessionLost(_dropped(command)) from None
         except Exception as exc:
@@ -541,18 +616,28 @@ class NetmikoSession:
                 f"the session failed during {command!r}: {type(exc).__name__}: "
                 f"{_first_line(exc)}; the remaining commands were not run; run again"
             ) from None
-        if not text.rstrip(" ").endswith(ends[0]):
-            raise SessionLost(_prompt_changed(self._prompt, ends[1].strip(), command))
-        text = text[text.find(line) :]
+        if reading.prompt != self._prompt:
+            raise SessionLost(_prompt_changed(self._prompt, str(reading.prompt), command))
         # What the router printed is the evidence, noise and all: whether it can be read
         # (binary noise, a configuration cut short) is for the parser to say, the same for a
         # live run and a replay.
-        return str(self._conn.strip_prompt(self._conn.strip_command(line, text)))
+        return reading.output(text)
 
-    def _timed_out(self, command: str, partial: str) -> str:
-        """Why `command` did not finish: hung, prompt changed, connection gone, or slow."""
+    def _timed_out(self, command: str, timeout: _Timeout) -> str:
+        """Why `command` did not finish: still printing, hung, prompt changed, connection
+        gone, or slow."""
         seconds = self._device.timeouts.command
-        prompt = _prompt_line(partial) if partial.find(command.strip()) >= 0 else None
+        partial = timeout.partial
+        if timeout.printing:
+            return (
+                f"{command!r} did not finish within {seconds:g} s (timeouts.command): the "
+                f"router was still printing when the time was up ({len(partial)} characters, "
+                "no prompt): its output never ends (a flood of log or debug messages on the "
+                "terminal?) or is longer than that; the partial output is not used and the "
+                "remaining commands were not run; raise timeouts.command if it is only long"
+            )
+        echo = find_echo(partial, command.strip(), self._prompt)
+        prompt = None if echo is None else _prompt_line(partial[echo:])
         if prompt is None or prompt == self._prompt:
             prompt = self._probe_prompt()
         if prompt is None:
@@ -601,6 +686,7 @@ class NetmikoSession:
         self._conn.cleanup = _no_logout
         with contextlib.suppress(Exception):
             self._conn.disconnect()
+        self._jumps.close()
 
 
 def _no_logout(command: str = "") -> None:
@@ -609,6 +695,8 @@ def _no_logout(command: str = "") -> None:
 
 # How long a router whose command timed out may take to answer an empty line.
 _PROBE_SECONDS = 1.5
+# A read that times out with data received this recently: the router was still printing.
+_STILL_PRINTING = 0.5
 
 
 def _dropped(command: str) -> str:

@@ -101,10 +101,15 @@ def test_the_scheduler_sends_each_device_to_the_worker_that_captured_it() -> Non
 def test_a_capture_crosses_to_the_controller_unchanged() -> None:
     from netaccept.core.evidence import Evidence, utc_now
     from netaccept.inventory import load_inventory
+    from netaccept.session.algorithms import SshAlgorithms
     from netaccept.session.captured import DeviceCapture
 
     device = load_inventory(LAB_INVENTORY).device("nyc-gsr-01")
     capture = DeviceCapture(device, "ssh", utc_now(), utc_now(), host_key="ssh-ed25519 X")
+    capture.algorithms = SshAlgorithms(
+        "diffie-hellman-group14-sha1", "ssh-rsa", "aes128-cbc", "hmac-sha1",
+        ("negotiated ssh-rsa: weak, allowed by ssh.legacy_algorithms",),
+    )  # fmt: skip
     capture.evidence["show version"] = Evidence.of("show version", "Cisco IOS\r\n")
     capture.failures["show bogus"] = "rejected"
     again = capture_from(capture_data(capture), {device.name: device})
