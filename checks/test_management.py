@@ -9,11 +9,13 @@ from netaccept.core.verdicts import Undecidable, Verdict
 from netaccept.inventory import Device
 from netaccept.platforms.configuration import (
     AaaConfig,
+    AclEntry,
     ConsoleConfig,
     NameConfig,
     TacacsConfig,
     TransferSources,
     VtyConfig,
+    VtyLine,
 )
 from netaccept.platforms.facts import TacacsServerStats
 from netaccept.session.dns import LoopbackDns
@@ -86,14 +88,18 @@ def test_ftp_tftp_source(
 
 
 @check("console_login")
-def test_console_login(device: Device, console_config: ConsoleConfig, verdict: Verdict) -> None:
+def test_console_login(
+    device: Device, console_config: ConsoleConfig, aaa_config: AaaConfig, verdict: Verdict
+) -> None:
     """Verify console login (Schedule 2, line 12).
 
     Passes when the console line (`line con 0`, IOS-XR `line console`) authenticates with an
     AAA login list (its own `login authentication` list, or the default list under
-    `aaa new-model`), has no `no login`, and has an exec-timeout that is neither 0 (never)
-    nor above `console.max_exec_timeout_minutes` (default 15).
-    Fails naming what is wrong: no authentication, `no login`, or the exec-timeout.
+    `aaa new-model`) whose first method is not `none`, has no `no login`, and has an
+    exec-timeout that is neither 0 (never) nor above `console.max_exec_timeout_minutes`
+    (default 15).
+    Fails naming what is wrong: no authentication, a list that lets anyone in (`none`),
+    `no login`, or the exec-timeout.
     """
     if not console_config.found:
         verdict.fail("no console line in the running configuration")
@@ -103,12 +109,21 @@ def test_console_login(device: Device, console_config: ConsoleConfig, verdict: V
         ok="console has no 'no login'",
         fail="console line has 'no login': anyone at the console gets a prompt",
     )
-    verdict.expect(
-        console_config.login_list is not None,
-        ok=f"console authenticates with AAA list {console_config.login_list}",
-        fail="console does not authenticate through AAA (no login authentication list, "
-        "no aaa new-model)",
-    )
+    name = console_config.login_list
+    methods = aaa_config.login_lists.get(name or "") or []
+    if name is None:
+        verdict.fail(
+            "console does not authenticate through AAA (no login authentication list, "
+            "no aaa new-model)"
+        )
+    elif methods[:1] == ["none"]:
+        # `none` always succeeds, so no method after it is ever asked.
+        verdict.fail(
+            f"console login list {name} ({' '.join(methods)}) starts with none: "
+            "anyone at the console gets a prompt without credentials"
+        )
+    else:
+        verdict.ok(f"console authenticates with AAA list {name}")
     limit = device.console.max_exec_timeout_minutes
     minutes = console_config.exec_timeout_minutes
     verdict.expect(
@@ -228,7 +243,9 @@ def test_vty_acl(device: Device, vty_config: VtyConfig, verdict: Verdict) -> Non
     Passes when every vty line (IOS `line vty`, IOS-XR `line default` / `line template`)
     has an inbound access-class, that ACL exists, each of its permit entries lies inside
     one of `vty.permitted_prefixes` (and none permits any), and transport input is exactly
-    `vty.transport_input` (default ssh).
+    `vty.transport_input` (default ssh). The IPv6 list on the line (IOS `ipv6
+    access-class`; on IOS-XR the `ipv6 access-list` of the access-class's name) must exist
+    and permit nothing outside the IPv6 prefixes of `vty.permitted_prefixes` either.
     Fails naming the line without access-class, the missing ACL, the ACL line permitting
     too much, or the transport found.
     """
@@ -240,38 +257,13 @@ def test_vty_acl(device: Device, vty_config: VtyConfig, verdict: Verdict) -> Non
     if not vty_config.lines:
         verdict.fail("no vty line in the running configuration")
         return
-    allowed = device.vty.permitted_prefixes
     for line in vty_config.lines:
         if line.access_class is None:
             verdict.fail(f"{line.name}: no inbound access-class")
             continue
-        entries = vty_config.acls.get(line.access_class)
-        if entries is None:
-            verdict.fail(f"{line.name}: access-class {line.access_class} does not exist")
-            continue
-        loose = [
-            e.text
-            for e in entries
-            if e.action == "permit"
-            and (
-                e.source is None
-                or not any(e.source.version == p.version and e.source.subnet_of(p) for p in allowed)
-            )
-        ]
-        permits = [e for e in entries if e.action == "permit"]
-        if loose:
-            for text in loose:
-                verdict.fail(
-                    f"{line.name}: access-list {line.access_class} line {text!r} "
-                    "permits more than the management prefixes"
-                )
-        elif not permits:
-            verdict.fail(f"{line.name}: access-list {line.access_class} permits nothing")
-        else:
-            verdict.ok(
-                f"{line.name}: access-class {line.access_class} permits only "
-                f"{', '.join(str(p) for p in allowed)}"
-            )
+        _vty_list(device, line, "access-class", vty_config.acls, verdict)
+        if line.ipv6_access_class is not None:
+            _vty_list(device, line, "ipv6 access-class", vty_config.ipv6_acls, verdict)
         wanted = sorted(device.vty.transport_input)
         found = sorted(line.transport_input)
         verdict.expect(
@@ -280,3 +272,40 @@ def test_vty_acl(device: Device, vty_config: VtyConfig, verdict: Verdict) -> Non
             fail=f"{line.name}: transport input {' '.join(found) or '(default: all)'}, "
             f"expected {' '.join(wanted)}",
         )
+
+
+def _vty_list(
+    device: Device,
+    line: VtyLine,
+    keyword: str,
+    acls: dict[str, list[AclEntry]],
+    verdict: Verdict,
+) -> None:
+    """One access list of a vty line (IPv4, or IPv6) against the management prefixes."""
+    assert device.vty is not None
+    ipv6 = keyword.startswith("ipv6")
+    name = line.ipv6_access_class if ipv6 else line.access_class
+    entries = acls.get(name or "")
+    if entries is None:
+        verdict.fail(f"{line.name}: {keyword} {name} does not exist")
+        return
+    allowed = device.vty.permitted_prefixes
+    permits = [e for e in entries if e.action == "permit"]
+    loose = [e.text for e in permits if not e.inside(allowed)]
+    for text in loose:
+        verdict.fail(
+            f"{line.name}: {'ipv6 ' if ipv6 else ''}access-list {name} line {text!r} "
+            "permits more than the management prefixes"
+        )
+    if loose:
+        return
+    if permits:
+        verdict.ok(
+            f"{line.name}: {keyword} {name} permits only "
+            f"{', '.join(str(p) for p in allowed if p.version == (6 if ipv6 else 4))}"
+        )
+    elif ipv6:
+        # An IPv6 list that permits nothing keeps logins to IPv4: that is allowed.
+        verdict.ok(f"{line.name}: {keyword} {name} permits no IPv6 source")
+    else:
+        verdict.fail(f"{line.name}: access-list {name} permits nothing")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from netaccept.check import check
 from netaccept.core.interfaces import same_interface
 from netaccept.core.verdicts import Undecidable, Verdict
-from netaccept.inventory import Device
+from netaccept.inventory import BgpNeighbor, Device, IsisNeighbor
 from netaccept.platforms.configuration import BgpConfig, IsisConfig
 from netaccept.platforms.facts import BgpSession, IsisAdjacency
 
@@ -17,9 +17,11 @@ def test_isis_neighbors(
     """Verify ISIS neighbors (Schedule 2, line 7).
 
     Passes when every adjacency listed under `isis.neighbors` is Up, on the expected
-    interface, at the expected level (an L1L2 adjacency satisfies L1 and L2).
-    Fails naming each expected neighbour that is missing, not Up (with its state), on
-    another interface, or at another level.
+    interface, at the expected level (an L1L2 adjacency satisfies L1 and L2; so do an L1 row
+    and an L2 row, as IOS lists it).
+    Fails naming each expected neighbour that is missing, on another interface, without a
+    row at an expected level, or with any of its rows on that interface not Up (with the
+    state, and the level where it has a row per level).
     """
     if device.isis is None or not device.isis.neighbors:
         raise Undecidable(
@@ -39,17 +41,23 @@ def test_isis_neighbors(
                 f"expected on {expected.interface}"
             )
         else:
-            adjacency = here[0]
-            name, interface = expected.system_id, adjacency.interface
-            required = {"L1", "L2"} if expected.level == "L1L2" else {expected.level}
-            if not adjacency.up:
-                verdict.fail(f"{name} on {interface} is {adjacency.state}, expected Up")
-            elif not required <= adjacency.levels:
-                verdict.fail(
-                    f"{name} on {interface} is {adjacency.level}, expected {expected.level}"
-                )
-            else:
-                verdict.ok(f"{name} Up on {interface} ({adjacency.level})")
+            _judge_adjacency(expected, here, verdict)
+
+
+def _judge_adjacency(expected: IsisNeighbor, rows: list[IsisAdjacency], verdict: Verdict) -> None:
+    """Every row of one neighbour on its interface: one per level on IOS, one in all on XR."""
+    name, interface = expected.system_id, rows[0].interface
+    required = {"L1", "L2"} if expected.level == "L1L2" else {expected.level}
+    levels = {level for adjacency in rows for level in adjacency.levels}
+    listed = "".join(sorted(levels))
+    down = [a for a in rows if not a.up]
+    for adjacency in down:
+        level = f" at {adjacency.level}" if len(rows) > 1 else ""
+        verdict.fail(f"{name} on {adjacency.interface} is {adjacency.state}{level}, expected Up")
+    if not required <= levels:
+        verdict.fail(f"{name} on {interface} is {listed}, expected {expected.level}")
+    elif not down:
+        verdict.ok(f"{name} Up on {interface} ({listed})")
 
 
 @check("bgp_neighbors")
@@ -57,40 +65,70 @@ def test_bgp_neighbors(device: Device, bgp_sessions: list[BgpSession], verdict: 
     """Verify BGP neighbors (Schedule 2, line 8).
 
     Passes when every session listed under `bgp.neighbors` is Established with the
-    expected remote AS and at least its `min_prefixes` prefixes received.
+    expected remote AS in every address family the router lists it in, and has received at
+    least its `min_prefixes` prefixes (over those families). AS numbers compare as numbers,
+    whether written in asplain (4260495372) or asdot (65010.12).
     Fails naming each expected neighbour that is missing, not Established (with its
-    state), in another AS, or short of prefixes; and each configured session that is down
-    although the inventory does not expect it.
+    state and family), in another AS, or short of prefixes; and each configured session
+    that is down although the inventory does not expect it (IPv6 neighbours included).
     """
     if device.bgp is None or not device.bgp.neighbors:
         raise Undecidable(
             f"the inventory lists no expected BGP neighbours for {device.name}: add "
             "bgp.neighbors, or list bgp_neighbors under not_applicable with a reason"
         )
-    sessions = {s.neighbor: s for s in bgp_sessions}
+    rows: dict[str, list[BgpSession]] = {}
+    for session in bgp_sessions:
+        rows.setdefault(session.neighbor, []).append(session)
     expected_addresses = {str(n.address) for n in device.bgp.neighbors}
     for expected in device.bgp.neighbors:
-        address, asn = str(expected.address), expected.remote_as
-        session = sessions.get(address)
-        if session is None:
-            verdict.fail(f"neighbour {address} (AS {expected.remote_as}) is not configured")
-        elif session.remote_as != expected.remote_as:
-            verdict.fail(f"neighbour {address} is in AS {session.remote_as}, expected AS {asn}")
+        _judge_session(expected, rows.get(str(expected.address), []), verdict)
+    for address, sessions in rows.items():
+        for session in sessions:
+            if address not in expected_addresses and not session.established:
+                verdict.fail(
+                    f"unexpected neighbour {address} (AS {_as(session.remote_as)}) is "
+                    f"{session.state}{_family(session)}; "
+                    "add it to bgp.neighbors or remove it from the router"
+                )
+
+
+def _judge_session(expected: BgpNeighbor, sessions: list[BgpSession], verdict: Verdict) -> None:
+    """Every row of one expected neighbour: one per address family the output lists."""
+    address, asn = str(expected.address), _as(expected.remote_as)
+    if not sessions:
+        verdict.fail(f"neighbour {address} (AS {asn}) is not configured")
+        return
+    for session in sessions:
+        if session.remote_as != expected.remote_as:
+            verdict.fail(
+                f"neighbour {address} is in AS {_as(session.remote_as)}{_family(session)}, "
+                f"expected AS {asn}"
+            )
         elif not session.established:
-            verdict.fail(f"neighbour {address} (AS {asn}) is {session.state}, expected Established")
-        elif session.prefixes is not None and session.prefixes < expected.min_prefixes:
             verdict.fail(
-                f"neighbour {address} Established but {session.prefixes} prefixes received, "
-                f"expected at least {expected.min_prefixes}"
+                f"neighbour {address} (AS {asn}) is {session.state}{_family(session)}, "
+                "expected Established"
             )
-        else:
-            verdict.ok(f"neighbour {address} (AS {asn}) Established, {session.prefixes} prefixes")
-    for address, session in sessions.items():
-        if address not in expected_addresses and not session.established:
-            verdict.fail(
-                f"unexpected neighbour {address} (AS {session.remote_as}) is {session.state}; "
-                "add it to bgp.neighbors or remove it from the router"
-            )
+    if any(s.remote_as != expected.remote_as or not s.established for s in sessions):
+        return
+    received = sum(s.prefixes or 0 for s in sessions)
+    if received < expected.min_prefixes:
+        verdict.fail(
+            f"neighbour {address} Established but {received} prefixes received, "
+            f"expected at least {expected.min_prefixes}"
+        )
+    else:
+        verdict.ok(f"neighbour {address} (AS {asn}) Established, {received} prefixes")
+
+
+def _as(number: int) -> str:
+    """An AS number as asplain, with its asdot form where it has one: `4259841001 (65000.1001)`."""
+    return f"{number} ({number >> 16}.{number & 0xFFFF})" if number > 0xFFFF else str(number)
+
+
+def _family(session: BgpSession) -> str:
+    return f" in {session.address_family}" if session.address_family else ""
 
 
 @check("isis_config")

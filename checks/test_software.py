@@ -77,21 +77,21 @@ def test_flash(
 
 
 @check("rp_memory")
-def test_rp_memory(
-    device: Device, software: SoftwareFacts, memory: MemoryFacts, verdict: Verdict
-) -> None:
+def test_rp_memory(device: Device, memory: MemoryFacts, verdict: Verdict) -> None:
     """Verify RP memory (Schedule 2, line 18).
 
     Passes when the route processor has at least `memory.min_dram_mb` of DRAM (from
-    `show version`; default 512 MB) and at least `memory.min_free_percent` of its
-    processor memory free (IOS `show memory statistics`, processor pool; IOS-XR
-    `show memory summary`, application memory available; default 20 %).
+    `show version`: on IOS main plus I/O memory, `with 491520K/32768K bytes` being 512 MB,
+    or IOS-XE's physical memory line; default 512 MB) and at least
+    `memory.min_free_percent` of its processor memory free (IOS `show memory statistics`,
+    processor pool; IOS-XR `show memory summary`, application memory available; default
+    20 %).
     Fails with the installed and required DRAM, or the free and required share.
     """
     required_mb = device.memory.min_dram_mb
-    if software.memory_kb is None:
+    if memory.dram_kb is None:
         raise Undecidable(f"show version on {device.name} states no route processor memory")
-    installed_mb = software.memory_kb // 1024
+    installed_mb = memory.dram_kb // 1024
     verdict.expect(
         installed_mb >= required_mb,
         ok=f"{installed_mb} MB of route processor DRAM (minimum {required_mb} MB)",

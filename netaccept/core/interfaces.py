@@ -15,6 +15,12 @@ _FAMILIES: tuple[tuple[str, str], ...] = tuple(
             "pos": "pos", "po": "pos",
             "gigabitethernet": "gige", "gige": "gige", "gi": "gige", "ge": "gige",
             "tengigabitethernet": "tengige", "tengige": "tengige", "te": "tengige",
+            # IOS-XE and IOS-XR spell these two ways; Twe is 25G, Tw is 2.5G (TwoGigabit).
+            "twentyfivegigabitethernet": "twentyfivegige", "twentyfivegige": "twentyfivegige",
+            "twe": "twentyfivegige",
+            "twogigabitethernet": "twogige", "tw": "twogige",
+            "fortygigabitethernet": "fortygige", "fortygige": "fortygige", "fo": "fortygige",
+            "hundredgigabitethernet": "hundredgige",
             "hundredgige": "hundredgige", "hu": "hundredgige",
             "fastethernet": "fastethernet", "fa": "fastethernet",
             "ethernet": "ethernet", "et": "ethernet", "eth": "ethernet",

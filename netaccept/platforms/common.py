@@ -1,25 +1,32 @@
 """Builders the Cisco platforms share: the parsed rows of like outputs into typed facts.
 
-IOS and IOS-XR print many tables alike (show version, show inventory, dir, ping, IP SLA,
-show logging with show clock); a platform's recipes name its own commands and templates and
-use these builders for the rows. Each raises `ParseError` (through the recipe) on rows that
-are not in the expected form, so a check says error, never crashes.
+IOS and IOS-XR print many tables alike (show version, show inventory, BGP summaries, ISIS
+neighbours, dir, ping, IP SLA, show logging with show clock); a platform's recipes name its
+own commands and templates and use these builders for the rows. Each raises `ParseError`
+(through the recipe) on rows that are not in the expected form, so a check says error, never
+crashes.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from netaccept.core.verdicts import Undecidable
 from netaccept.inventory import Device, Ping, Software
+from netaccept.platforms.config import Config
+from netaccept.platforms.configuration import LogTimeConfig, asn
 from netaccept.platforms.facts import (
+    SEVERITY_NAMES,
+    BgpSession,
     Chassis,
     Directory,
     FileDigest,
     InterfaceDescription,
+    IsisAdjacency,
     LogFacts,
     LogMessage,
     PingResult,
@@ -87,6 +94,40 @@ def chassis(rows: list[Row], _device: Device) -> Chassis:
 
 def int_or_none(text: str) -> int | None:
     return int(text) if text.isdigit() else None
+
+
+def bgp_sessions(rows: list[Row], _device: Device) -> list[BgpSession]:
+    """A BGP summary's rows (own templates, IOS and IOS-XR alike), one per neighbour and family.
+
+    The AS is read in asplain or asdot, IPv6 addresses are compared in canonical form, and
+    IOS-XR's "!" (an eBGP session without policy) does not hide an established count ("0!").
+    """
+    sessions = []
+    for r in rows:
+        state = str(r["STATE_OR_PREFIXES_RECEIVED"])
+        if not r["NEIGHBOR_AS"] or not state:
+            raise ParseError(f"BGP neighbour {r['BGP_NEIGHBOR']} has no row after its address")
+        sessions.append(
+            BgpSession(
+                neighbor=ipaddress.ip_address(r["BGP_NEIGHBOR"]).compressed,
+                remote_as=asn(r["NEIGHBOR_AS"]),
+                up_down=r["UP_DOWN"],
+                state=state,
+                prefixes=int_or_none(state.removesuffix("!")),
+                address_family=r["ADDRESS_FAMILY"],
+            )
+        )
+    return sessions
+
+
+def isis_adjacencies(rows: list[Row], _device: Device) -> list[IsisAdjacency]:
+    """An ISIS neighbour table's rows, each whole (a wrapped system id has the rest of its row)."""
+    adjacencies = []
+    for r in rows:
+        if not (r["INTERFACE"] and r["TYPE"] and r["STATE"]):
+            raise ParseError(f"ISIS neighbour {r['SYSTEM_ID']} has no row after its system id")
+        adjacencies.append(IsisAdjacency(r["SYSTEM_ID"], r["INTERFACE"], r["TYPE"], r["STATE"]))
+    return adjacencies
 
 
 def directory(rows: list[Row], device: Device) -> Directory:
@@ -166,7 +207,11 @@ def pings(
     return build
 
 
-def probes(rows: list[Row], _device: Device) -> list[ProbeResult]:
+def probes(parsed: list[Any], _device: Device) -> list[ProbeResult]:
+    """The probes' statistics, each latest operation's age read against `show clock`."""
+    rows, clock_rows = parsed
+    clock = _clock(clock_rows)
+    zone = str(one_row(clock_rows, "clock").get("TIMEZONE") or "")
     return [
         ProbeResult(
             id=int(r["ID"]),
@@ -175,10 +220,29 @@ def probes(rows: list[Row], _device: Device) -> list[ProbeResult]:
             if str(r.get("LATEST_RTT") or "").isdigit()
             else None,
             state=r.get("STATE", "") or "",
+            latest_start=str(r.get("START_TIME") or ""),
+            age_seconds=_age(str(r.get("START_TIME") or ""), clock, zone),
         )
         for r in rows
         if str(r.get("ID") or "").isdigit()
     ]
+
+
+_SLA_TIME = re.compile(
+    r"[*.]?(\d{1,2}):(\d{2}):(\d{2})(?:\.\d+)?\s+(\S+)\s+\w{3}\s+(\w{3})\s+(\d{1,2})\s+(\d{4})"
+)
+
+
+def _age(start: str, clock: datetime, zone: str) -> int | None:
+    """Seconds from `start` ("09:59:22.415 UTC Sun Nov 22 2026") to the clock, if in its zone."""
+    match = _SLA_TIME.fullmatch(start.strip())
+    if match is None or match.group(4).lower() != zone.lower():
+        return None
+    hour, minute, second, _, month, day, year = match.groups()
+    started = datetime(
+        int(year), _MONTHS[month[:3].lower()], int(day), int(hour), int(minute), int(second)
+    )
+    return max(0, int((clock - started).total_seconds()))
 
 
 def _clock(rows: list[Row]) -> datetime:
@@ -186,11 +250,18 @@ def _clock(rows: list[Row]) -> datetime:
     hms = str(row["TIME"]).split(".")[0]
     hour, minute, second = (int(x) for x in hms.split(":"))
     month = _MONTHS[str(row["MONTH"])[:3].lower()]
-    # The clock's time zone is the one the log timestamps use too: compare them as naive times.
+    # Local time, naive: the clock's zone is the row's TIMEZONE.
     return datetime(int(row["YEAR"]), month, int(row["DAY"]), hour, minute, second)
 
 
-def _stamp(row: Row, clock: datetime) -> datetime | None:
+# In the clock's time base a stamp is after the clock only when the message came between
+# `show clock` and `show logging`, or in the wider reading of stamps whose time base the
+# configuration does not give: one more than a day ahead is last year's.
+_AHEAD = timedelta(days=1)
+
+
+def _stamp(row: Row, clock: datetime, shifts: list[timedelta]) -> datetime | None:
+    """The message's time in the clock's time base: the latest of its possible readings."""
     month_name = str(row.get("MONTH") or "")[:3].lower()
     time = str(row.get("TIME") or "")
     if month_name not in _MONTHS or not str(row.get("DAY") or "").isdigit() or not time:
@@ -202,29 +273,63 @@ def _stamp(row: Row, clock: datetime) -> datetime | None:
     year = int(row["YEAR"]) if str(row.get("YEAR") or "").isdigit() else clock.year
     hour, minute, second = parts[:3]
     stamp = datetime(year, month, int(row["DAY"]), hour, minute, second)
-    if not row.get("YEAR") and stamp > clock:
-        stamp = stamp.replace(year=clock.year - 1)  # no year printed: December logs in January
-    return stamp
+    when = max(stamp + shift for shift in shifts)
+    if not row.get("YEAR") and when > clock + _AHEAD:
+        # No year printed: December's messages read in January.
+        when = stamp.replace(year=clock.year - 1) + (when - stamp)
+    return when
 
 
-def logs(parsed: list[Any], _device: Device) -> LogFacts:
-    log_rows, clock_rows = parsed
-    clock = _clock(clock_rows)
-    messages = []
-    for r in log_rows:
-        text = r.get("MESSAGE") or ""
-        more = r.get("CONTINUATION") or []
-        severity = str(r.get("SEVERITY") or "")
-        messages.append(
-            LogMessage(
-                when=_stamp(r, clock),
-                facility=str(r.get("FACILITY") or ""),
-                severity=int(severity) if severity.isdigit() else None,
-                mnemonic=str(r.get("MNEMONIC") or ""),
-                text=" ".join([text if isinstance(text, str) else " ".join(text), *more]).strip(),
-            )
+def logs(
+    time_base: Callable[[Config], LogTimeConfig],
+) -> Callable[[list[Any], Device], LogFacts]:
+    """The log buffer's builder for a platform whose configuration `time_base` reads.
+
+    Its sources: `show logging` read for its messages and for its buffer line, `show clock`
+    and `show running-config` (the clock's time zone and the stamps' time base).
+    """
+
+    def build(parsed: list[Any], _device: Device) -> LogFacts:
+        log_rows, buffer_rows, clock_rows, config = parsed
+        clock = _clock(clock_rows)
+        zone = str(one_row(clock_rows, "clock").get("TIMEZONE") or "")
+        shifts = time_base(config).stamp_shifts(zone)
+        if shifts is None:
+            if any(r.get("MONTH") for r in log_rows):
+                raise Undecidable(
+                    f"the log stamps are (or may be) in UTC and the clock shows {zone}, whose "
+                    "offset from UTC the running configuration does not give (clock timezone "
+                    "with hours, clock summer-time): the messages cannot be read against the "
+                    "clock; add 'localtime' to service timestamps log datetime, or give the "
+                    "offset"
+                )
+            shifts = [timedelta(0)]  # no dated message: nothing to put in a time base
+        return LogFacts(
+            clock=clock,
+            messages=[_message(r, clock, shifts) for r in log_rows],
+            buffer_level=_buffer_level(buffer_rows),
         )
-    return LogFacts(clock=clock, messages=messages)
+
+    return build
+
+
+def _message(row: Row, clock: datetime, shifts: list[timedelta]) -> LogMessage:
+    text = row.get("MESSAGE") or ""
+    more = row.get("CONTINUATION") or []
+    severity = str(row.get("SEVERITY") or "")
+    return LogMessage(
+        when=_stamp(row, clock, shifts),
+        facility=str(row.get("FACILITY") or ""),
+        severity=int(severity) if severity.isdigit() else None,
+        mnemonic=str(row.get("MNEMONIC") or ""),
+        text=" ".join([text if isinstance(text, str) else " ".join(text), *more]).strip(),
+    )
+
+
+def _buffer_level(rows: list[Row]) -> int | None:
+    """`Buffer logging: level warnings` as 4; None for `Buffer logging: disabled`."""
+    row = one_row(rows, "Buffer logging")
+    return None if row["STATE"] else SEVERITY_NAMES.index(str(row["LEVEL"]))
 
 
 def ping_recipe(

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from netaccept.platforms.config import Config, Line
 
 IPv4 = r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,21 @@ class TacacsConfig:
 @dataclass(frozen=True)
 class AclEntry:
     action: str
-    source: ipaddress.IPv4Network | None  # None = any
+    source: Network | None  # None = any
     text: str
+
+    def inside(self, prefixes: Iterable[Network]) -> bool:
+        """The entry's source lies inside one of `prefixes` of its own IP version (any: no)."""
+        source = self.source
+        if isinstance(source, ipaddress.IPv4Network):
+            return any(
+                isinstance(p, ipaddress.IPv4Network) and source.subnet_of(p) for p in prefixes
+            )
+        if isinstance(source, ipaddress.IPv6Network):
+            return any(
+                isinstance(p, ipaddress.IPv6Network) and source.subnet_of(p) for p in prefixes
+            )
+        return False
 
 
 @dataclass(frozen=True)
@@ -101,12 +117,16 @@ class VtyLine:
     name: str
     access_class: str | None
     transport_input: list[str]
+    # The IPv6 list that filters the line too: IOS `ipv6 access-class`; on IOS-XR the IPv6
+    # access list of the access-class's name, which `access-class ingress` applies as well.
+    ipv6_access_class: str | None = None
 
 
 @dataclass(frozen=True)
 class VtyConfig:
     lines: list[VtyLine]
     acls: dict[str, list[AclEntry]] = field(default_factory=dict)
+    ipv6_acls: dict[str, list[AclEntry]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,6 +137,57 @@ class ProbeConfig:
     frequency: int
     scheduled: bool
     text: str
+    # How long the schedule runs the probe once started; None for `life forever` (or a
+    # recurring schedule that covers the whole day). Both platforms' default is 3600 s.
+    life_seconds: int | None
+
+
+PROBE_LIFE_DEFAULT = 3600
+
+
+@dataclass(frozen=True)
+class LogTimeConfig:
+    """How the log buffer's time stamps relate to the router's clock.
+
+    `clock timezone NAME HOURS [MINUTES]` and `clock summer-time NAME ...` set the clock's
+    local time; `service timestamps log datetime` stamps messages in UTC unless it says
+    `localtime`. The clock (`show clock`) is always in local time.
+    """
+
+    zone: str | None  # the `clock timezone` name; None: none configured, the clock is UTC
+    utc_offset: timedelta | None  # None: not a fixed offset (an IOS-XR region name)
+    summer_zone: str | None
+    summer_shift: timedelta
+    # Stamps in local time; None where the configuration does not say and the platform's
+    # default is not known: the stamps may then be in either time base.
+    localtime: bool | None
+
+    def clock_offset(self, clock_zone: str) -> timedelta | None:
+        """The offset from UTC of a clock that shows `clock_zone`; None if it cannot be told."""
+        if self.zone is None:
+            # No `clock timezone`: the clock runs in UTC, and says so.
+            return timedelta(0) if clock_zone.upper() == "UTC" else None
+        if self.utc_offset is None:
+            return None
+        shown = clock_zone.lower()
+        if self.summer_zone is not None and shown == self.summer_zone.lower():
+            return self.utc_offset + self.summer_shift
+        return self.utc_offset if shown == self.zone.lower() else None
+
+    def stamp_shifts(self, clock_zone: str) -> list[timedelta] | None:
+        """What to add to a log stamp to read it in the clock's time base.
+
+        One shift when the time base of the stamps is known; both possible ones when the
+        configuration does not say (a message is then in a window when either puts it
+        there); None when the stamps are (or may be) in UTC and the clock's offset from UTC
+        cannot be told (a zone the configuration does not name, or a region name).
+        """
+        if self.localtime:
+            return [timedelta(0)]
+        offset = self.clock_offset(clock_zone)
+        if offset is None:
+            return None
+        return [offset] if self.localtime is False else sorted({timedelta(0), offset})
 
 
 @dataclass(frozen=True)
@@ -198,6 +269,53 @@ def aaa_and_credentials(config: Config, *, aaa_always: bool) -> AaaConfig:
     )
 
 
+def probe_life(words: list[str]) -> int | None:
+    """Seconds of `life N` in a schedule's words (`life forever`: None; absent: the default).
+
+    A recurring schedule whose life covers the day runs every day without a gap.
+    """
+    life = words[words.index("life") + 1] if "life" in words[:-1] else None
+    if life == "forever":
+        return None
+    seconds = int(life) if life is not None and life.isdigit() else PROBE_LIFE_DEFAULT
+    return None if "recurring" in words and seconds >= 86400 else seconds
+
+
+def log_time(config: Config, *, localtime_default: bool | None) -> LogTimeConfig:
+    """`clock timezone`, `clock summer-time` and `service timestamps log`, as both platforms
+    spell them; `localtime_default`: the stamps' time base where the configuration is silent."""
+    zone, offset = None, None
+    timezone = config.first(r"clock timezone\s+\S+")
+    if timezone is not None:
+        words = timezone.text.split()
+        zone, offset = words[2], _utc_offset(words[3:])
+    summer = config.first(r"clock summer-time\s+\S+")
+    summer_words = summer.text.split() if summer is not None else []
+    # `recurring` / `date` and eight words of start and end, then the shift in minutes.
+    shift = summer_words[12] if len(summer_words) == 13 and summer_words[12].isdigit() else "60"
+    stamps = config.first(r"service timestamps log\b")
+    localtime = localtime_default
+    if stamps is not None:
+        localtime = "localtime" in stamps.text.split()
+    return LogTimeConfig(
+        zone=zone,
+        utc_offset=offset,
+        summer_zone=summer_words[2] if summer_words else None,
+        summer_shift=timedelta(minutes=int(shift)),
+        localtime=localtime,
+    )
+
+
+def _utc_offset(words: list[str]) -> timedelta | None:
+    """`-5`, `5 30`, `-3 30` as an offset; None for anything else (an IOS-XR region name)."""
+    if not words or not re.fullmatch(r"[+-]?\d{1,2}", words[0]):
+        return None
+    hours = int(words[0])
+    minutes = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
+    sign = -1 if words[0].startswith("-") else 1
+    return sign * timedelta(hours=abs(hours), minutes=minutes)
+
+
 def tacacs_servers(config: Config) -> list[str]:
     """The TACACS+ server addresses, in every syntax both platforms accept."""
     servers: list[str] = []
@@ -238,12 +356,14 @@ def _encryption(words: list[str], keyword: str = "secret") -> str:
     return "5" if keyword == "secret" else "0"
 
 
-def _source(words: list[str]) -> tuple[ipaddress.IPv4Network | None, int] | None:
+def _source(words: list[str]) -> tuple[Network | None, int] | None:
     """The source of an ACE from its first words; (None, n) for any; n words consumed."""
     if not words:
         return None
     if words[0] == "any":
         return None, 1
+    if ":" in words[0] or (words[0] == "host" and len(words) > 1 and ":" in words[1]):
+        return _source6(words)
     if words[0] == "host" and len(words) > 1:
         return ipaddress.IPv4Network(f"{words[1]}/32"), 2
     if "/" in words[0]:
@@ -258,6 +378,18 @@ def _source(words: list[str]) -> tuple[ipaddress.IPv4Network | None, int] | None
             prefix = 32 - wildcard.bit_count()
             return ipaddress.IPv4Network(f"{words[0]}/{prefix}", strict=False), 2
         return ipaddress.IPv4Network(f"{words[0]}/32"), 1
+    return None
+
+
+def _source6(words: list[str]) -> tuple[Network | None, int] | None:
+    """An IPv6 source: `host X`, `X/len`; None if not read (a permit of it then counts as any)."""
+    try:
+        if words[0] == "host":
+            return ipaddress.IPv6Network(f"{words[1]}/128"), 2
+        if "/" in words[0]:
+            return ipaddress.IPv6Network(words[0], strict=False), 1
+    except ValueError:
+        return None
     return None
 
 

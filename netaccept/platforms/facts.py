@@ -45,6 +45,8 @@ class SoftwareFacts:
     model: str
     processor_board_id: str
     uptime: str
+    # The memory figure the processor line gives first, as printed: on IOS that is main
+    # memory without I/O memory, not the DRAM. The DRAM is `MemoryFacts.dram_kb`.
     memory_kb: int | None
 
 
@@ -60,11 +62,14 @@ class Chassis:
 
 @dataclass(frozen=True)
 class BgpSession:
-    neighbor: str
-    remote_as: int
+    """One row of a BGP summary: a neighbour in one address family."""
+
+    neighbor: str  # the address in its canonical form (IPv6 compressed, lower case)
+    remote_as: int  # asplain, whatever notation the router printed
     up_down: str
     state: str
     prefixes: int | None
+    address_family: str = ""  # as printed ("VPNv4 Unicast"); empty where the output names none
 
     @property
     def established(self) -> bool:
@@ -158,6 +163,10 @@ class ProbeResult:
     return_code: str
     latest_rtt_ms: int | None
     state: str
+    latest_start: str  # the latest operation's start time, as printed
+    # Seconds from the latest operation's start to the router's clock; None when the
+    # router printed no start time that can be read against its clock.
+    age_seconds: int | None
 
     @property
     def ok(self) -> bool:
@@ -178,19 +187,30 @@ class TacacsServerStats:
 
 @dataclass(frozen=True)
 class MemoryFacts:
-    """Route processor memory: processor pool (IOS) or application memory (IOS-XR)."""
+    """Route processor memory: processor pool (IOS) or application memory (IOS-XR), and the
+    DRAM installed (from `show version`)."""
 
     total_bytes: int
     free_bytes: int
+    # IOS: main plus I/O memory, or IOS-XE's physical memory; IOS-XR: the processor's memory.
+    # None where `show version` states none.
+    dram_kb: int | None = None
 
     @property
     def free_percent(self) -> float:
         return 100.0 * self.free_bytes / self.total_bytes if self.total_bytes else 0.0
 
 
+SEVERITY_NAMES = (
+    "emergencies", "alerts", "critical", "errors",
+    "warnings", "notifications", "informational", "debugging",
+)  # fmt: skip
+"""The syslog severities by number, as IOS and IOS-XR name them (`logging buffered errors`)."""
+
+
 @dataclass(frozen=True)
 class LogMessage:
-    """One buffered log message."""
+    """One buffered log message; `when` is in the time base of the router's clock."""
 
     when: datetime | None
     facility: str
@@ -211,6 +231,9 @@ class LogFacts:
 
     clock: datetime
     messages: list[LogMessage]
+    # The least severe level the buffer keeps (`Buffer logging: level warnings`: 4, so
+    # 0-4 are kept); None when buffer logging is disabled.
+    buffer_level: int | None
 
 
 # ---------------------------------------------------------------- how facts are obtained
@@ -319,7 +342,9 @@ MEMORY: Fact[MemoryFacts] = Fact(
     "memory", "the route processor's memory use (show memory statistics / show memory summary)"
 )
 LOGS: Fact[LogFacts] = Fact(
-    "logs", "the log buffer and the router's clock (show logging, show clock)"
+    "logs",
+    "the log buffer, its level and the router's clock (show logging, show clock; the "
+    "clock's time zone and the stamps' time base from show running-config)",
 )
 ISIS_CONFIG: Fact[IsisConfig | None] = Fact(
     "isis_config", "router isis in the running configuration"

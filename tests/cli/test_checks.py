@@ -161,7 +161,7 @@ def test_output_the_template_cannot_read_is_an_error(tmp_path: Path) -> None:
     result = replay(tmp_path, IOS, {"show ip bgp summary": garbage}, "bgp_neighbors")
     check = result.check(IOS, "bgp_neighbors")
     assert check["status"] == "error"
-    assert "ntc:cisco_ios_show_ip_bgp_summary" in check["message"]
+    assert "own:cisco_ios_show_ip_bgp_summary" in check["message"]
 
 
 def test_command_missing_from_a_recording_is_an_error_naming_it(tmp_path: Path) -> None:

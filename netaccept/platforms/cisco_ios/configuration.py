@@ -1,8 +1,9 @@
 """Classic IOS and IOS-XE: how the running configuration spells each concern.
 
 `ip router isis` under the interfaces, `neighbor X remote-as` (with peer-groups) under
-`router bgp`, `line vty` with numbered and named access lists, `ip sla`, `ip sla monitor` and
-the 12.0S `rtr` probes, `ip name-server`.
+`router bgp`, `line vty` with numbered and named access lists (and `ipv6 access-class`), `ip sla`,
+`ip sla monitor` and the 12.0S `rtr` probes, `ip name-server`; log stamps are in UTC unless
+`service timestamps log datetime ... localtime` says otherwise.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from netaccept.core.interfaces import same_interface
 from netaccept.platforms.config import Config
 from netaccept.platforms.configuration import (
+    PROBE_LIFE_DEFAULT,
     AaaConfig,
     AclEntry,
     BgpConfig,
@@ -19,6 +21,7 @@ from netaccept.platforms.configuration import (
     ConsoleConfig,
     IPv4,
     IsisConfig,
+    LogTimeConfig,
     NameConfig,
     ProbeConfig,
     TacacsConfig,
@@ -30,6 +33,8 @@ from netaccept.platforms.configuration import (
     asn,
     child_value,
     console_line,
+    log_time,
+    probe_life,
     tacacs_servers,
     top_value,
 )
@@ -112,6 +117,7 @@ def vty_config(config: Config) -> VtyConfig:
             line.text,
             child_value(line, r"access-class\s+(\S+)\s+in\b"),
             (child_value(line, r"transport input\s+(.+)") or "").split(),
+            child_value(line, r"ipv6 access-class\s+(\S+)\s+in\b"),
         )
         for line in config.find(r"line vty\s")
     ]
@@ -132,17 +138,34 @@ def vty_config(config: Config) -> VtyConfig:
             if entry:
                 entries.append(entry)
         acls[name] = entries
-    return VtyConfig(lines, acls)
+    return VtyConfig(lines, acls, _ipv6_acls(config))
+
+
+def _ipv6_acls(config: Config) -> dict[str, list[AclEntry]]:
+    """`ipv6 access-list NAME` and its entries (`sequence N` before an entry is dropped)."""
+    acls: dict[str, list[AclEntry]] = {}
+    for acl in config.find(r"ipv6 access-list\s+\S+"):
+        entries = []
+        for child in acl.children:
+            words = child.text.split()
+            if words[:1] == ["sequence"]:
+                words = words[2:]
+            if entry := acl_entry(words, child.text):
+                entries.append(entry)
+        acls[acl.text.split()[2]] = entries
+    return acls
 
 
 def probes_config(config: Config) -> list[ProbeConfig]:
     probes = []
     schedules = set()
+    lives: dict[int, int | None] = {}
     for line in config.find(r"(ip sla(?: monitor)?|rtr) schedule\s+\d+"):
         words = line.text.split()
-        ident = next(w for w in words if w.isdigit())
+        ident = int(next(w for w in words if w.isdigit()))
+        lives[ident] = probe_life(words)
         if "start-time" in words and "pending" not in words:
-            schedules.add(int(ident))
+            schedules.add(ident)
     for op in config.find(r"(ip sla(?: monitor)?|rtr)\s+\d+\s*$"):
         number = int(op.text.split()[-1])
         kind, target = "unknown", None
@@ -153,12 +176,27 @@ def probes_config(config: Config) -> list[ProbeConfig]:
         elif legacy is not None:
             kind, target = "icmp-echo", legacy.text.split()[4]
         frequency = int(child_value(op, r"frequency\s+(\d+)") or 60)
-        probes.append(ProbeConfig(number, kind, target, frequency, number in schedules, op.text))
+        probes.append(
+            ProbeConfig(
+                id=number,
+                kind=kind,
+                target=target,
+                frequency=frequency,
+                scheduled=number in schedules,
+                text=op.text,
+                life_seconds=lives.get(number, PROBE_LIFE_DEFAULT),
+            )
+        )
     return probes
 
 
 def console_config(config: Config) -> ConsoleConfig:
     return console_line(config, aaa_always=False)
+
+
+def log_time_config(config: Config) -> LogTimeConfig:
+    # Without `localtime`, `service timestamps log datetime` stamps in UTC (IOS's default).
+    return log_time(config, localtime_default=False)
 
 
 def aaa_config(config: Config) -> AaaConfig:

@@ -11,11 +11,10 @@ from typing import Any
 
 from netaccept.inventory import Device
 from netaccept.platforms import common, facts
+from netaccept.platforms.cisco_ios.configuration import log_time_config
 from netaccept.platforms.common import approved, dir_path, num
 from netaccept.platforms.facts import (
-    BgpSession,
     InterfaceState,
-    IsisAdjacency,
     MemoryFacts,
     Recipe,
     Source,
@@ -25,22 +24,19 @@ from netaccept.platforms.facts import (
 from netaccept.platforms.parsing import ParseError, Row
 
 
-def _bgp_ios(rows: list[Row], _device: Device) -> list[BgpSession]:
-    return [
-        BgpSession(
-            neighbor=r["BGP_NEIGHBOR"],
-            remote_as=int(str(r["NEIGHBOR_AS"]).split(".")[0]),
-            up_down=r["UP_DOWN"],
-            state=r["STATE_OR_PREFIXES_RECEIVED"],
-            prefixes=common.int_or_none(r["STATE_OR_PREFIXES_RECEIVED"]),
-        )
-        for r in rows
-        if r["BGP_NEIGHBOR"]
-    ]
+def _dram_kb(rows: list[Row]) -> int | None:
+    """The route processor's DRAM: IOS-XE's physical memory, else main plus I/O memory.
 
-
-def _isis_ios(rows: list[Row], _device: Device) -> list[IsisAdjacency]:
-    return [IsisAdjacency(r["SYSTEM_ID"], r["INTERFACE"], r["TYPE"], r["STATE"]) for r in rows]
+    `with 491520K/32768K bytes of memory` is a 512 MB router: the processor's main memory
+    and the I/O (packet) memory carved out of the same DRAM. IOS-XE's own figures on that
+    line are IOSd's share; its `8388608K bytes of physical memory` line is the DRAM.
+    """
+    if not rows:
+        return None
+    row = common.one_row(rows, "memory")
+    if row["PHYSICAL_KB"]:
+        return int(row["PHYSICAL_KB"])
+    return int(row["MAIN_KB"]) + int(row["IO_KB"] or 0) if row["MAIN_KB"] else None
 
 
 def _interfaces_ios(rows: list[Row], _device: Device) -> list[InterfaceState]:
@@ -50,7 +46,7 @@ def _interfaces_ios(rows: list[Row], _device: Device) -> list[InterfaceState]:
         InterfaceState(
             name=r["INTERFACE"],
             link=r["LINK_STATUS"],
-            protocol=r["PROTOCOL_STATUS"],
+            protocol=_protocol(r),
             description=r["DESCRIPTION"],
             address=r["IP_ADDRESS"],
             input_errors=common.count(r, "INPUT_ERRORS"),
@@ -59,6 +55,15 @@ def _interfaces_ios(rows: list[Row], _device: Device) -> list[InterfaceState]:
         )
         for r in rows
     ]
+
+
+def _protocol(row: Row) -> str:
+    """The line protocol with its note: "up (looped)" and "up (spoofing)" are not up, and
+    "down (err-disabled)" says why; a switch port's "up (connected)" is plainly up."""
+    note = row.get("PROTOCOL_NOTE") or ""
+    if note in ("", "connected"):
+        return str(row["PROTOCOL_STATUS"])
+    return f"{row['PROTOCOL_STATUS']} ({note})"
 
 
 def _tacacs_ios(rows: list[Row], _device: Device) -> list[TacacsServerStats]:
@@ -76,11 +81,14 @@ def _tacacs_ios(rows: list[Row], _device: Device) -> list[TacacsServerStats]:
     ]
 
 
-def _memory_ios(rows: list[Row], _device: Device) -> MemoryFacts:
+def _memory_ios(parsed: list[Any], _device: Device) -> MemoryFacts:
+    rows, version_rows = parsed
     pool = next((r for r in rows if str(r["POOL"]).lower() == "processor"), None)
     if pool is None:
         raise ParseError("show memory statistics has no Processor pool")
-    return MemoryFacts(total_bytes=int(pool["TOTAL"]), free_bytes=int(pool["FREE"]))
+    return MemoryFacts(
+        total_bytes=int(pool["TOTAL"]), free_bytes=int(pool["FREE"]), dram_kb=_dram_kb(version_rows)
+    )
 
 
 def _sla_command(device: Device) -> Source:
@@ -97,10 +105,12 @@ RECIPES: dict[str, Recipe[Any]] = {
         lambda d: "show inventory", "ntc:cisco_ios_show_inventory", common.chassis
     ),
     facts.BGP_SESSIONS.name: one(
-        lambda d: "show ip bgp summary", "ntc:cisco_ios_show_ip_bgp_summary", _bgp_ios
+        lambda d: "show ip bgp summary", "own:cisco_ios_show_ip_bgp_summary", common.bgp_sessions
     ),
     facts.ISIS_ADJACENCIES.name: one(
-        lambda d: "show isis neighbors", "ntc:cisco_ios_show_isis_neighbors", _isis_ios
+        lambda d: "show isis neighbors",
+        "own:cisco_ios_show_isis_neighbors",
+        common.isis_adjacencies,
     ),
     facts.IMAGE_DIRECTORY.name: one(
         lambda d: f"dir {dir_path(d)}", "ntc:cisco_ios_dir", common.directory
@@ -123,19 +133,27 @@ RECIPES: dict[str, Recipe[Any]] = {
         "ntc:cisco_ios_ping", "repeat", common.connectivity_targets
     ),
     facts.PROBE_RESULTS.name: Recipe(
-        lambda d: [_sla_command(d)], lambda parsed, d: common.probes(parsed[0], d)
+        lambda d: [_sla_command(d), Source("show clock", "ntc:cisco_ios_show_clock")],
+        common.probes,
     ),
     facts.TACACS_SERVERS.name: one(
         lambda d: "show tacacs", "own:cisco_ios_show_tacacs", _tacacs_ios
     ),
-    facts.MEMORY.name: one(
-        lambda d: "show memory statistics", "own:cisco_ios_show_memory_statistics", _memory_ios
+    # The DRAM from `show version`, read by a template of its own (its memory lines only).
+    facts.MEMORY.name: Recipe(
+        lambda d: [
+            Source("show memory statistics", "own:cisco_ios_show_memory_statistics"),
+            Source("show version", "own:cisco_ios_show_version_memory", empty_ok=True),
+        ],
+        _memory_ios,
     ),
     facts.LOGS.name: Recipe(
         lambda d: [
             Source("show logging", "own:cisco_ios_show_logging", empty_ok=True),
+            Source("show logging", "own:cisco_ios_show_logging_buffer"),
             Source("show clock", "ntc:cisco_ios_show_clock"),
+            Source("show running-config", "config"),
         ],
-        common.logs,
+        common.logs(log_time_config),
     ),
 }

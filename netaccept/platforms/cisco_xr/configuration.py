@@ -1,8 +1,9 @@
 """IOS-XR: how the running configuration spells each concern.
 
-Interfaces listed under `router isis` (with their address families), neighbours and
-neighbor-groups under `router bgp`, `line default|template` with `access-class ingress`
-and `ipv4 access-list`, `ipsla` operations, `domain name-server`; AAA is always on.
+Interfaces listed under `router isis` (with their address families, and not shut down there),
+neighbours and neighbor-groups under `router bgp`, `line default|template` with
+`access-class ingress` and the `ipv4 access-list` and `ipv6 access-list` of that name,
+`ipsla` operations, `domain name-server`; AAA is always on.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from netaccept.platforms.configuration import (
     ConsoleConfig,
     IPv4,
     IsisConfig,
+    LogTimeConfig,
     NameConfig,
     ProbeConfig,
     TacacsConfig,
@@ -28,6 +30,8 @@ from netaccept.platforms.configuration import (
     asn,
     child_value,
     console_line,
+    log_time,
+    probe_life,
     tacacs_servers,
     top_value,
 )
@@ -47,6 +51,8 @@ def isis_config(config: Config) -> IsisConfig | None:
     interfaces, passive = [], []
     for interface in router.find(r"interface\s"):
         name = interface.text.split()[1]
+        if interface.first(r"shutdown\s*$"):
+            continue  # ISIS does not run on it at all: neither enabled nor passive
         if interface.first(r"passive\b"):
             passive.append(name)
         elif interface.first(r"address-family ipv4"):
@@ -86,19 +92,26 @@ def transfer_sources(config: Config) -> TransferSources:
 
 
 def vty_config(config: Config) -> VtyConfig:
-    lines = [
-        VtyLine(
-            line.text,
-            child_value(line, r"access-class ingress\s+(\S+)"),
-            (child_value(line, r"transport input\s+(.+)") or "").split(),
-        )
-        for line in config.find(r"line (default|template\s+\S+)\s*$")
-    ]
-    xr_acls = {
-        acl.text.split()[2]: [e for c in acl.children if (e := _xr_ace(c.text))]
-        for acl in config.find(r"ipv4 access-list\s+\S+")
+    acls = {
+        family: {
+            acl.text.split()[2]: [e for c in acl.children if (e := _xr_ace(c.text))]
+            for acl in config.find(rf"{family} access-list\s+\S+")
+        }
+        for family in ("ipv4", "ipv6")
     }
-    return VtyConfig(lines, xr_acls)
+    lines = []
+    for line in config.find(r"line (default|template\s+\S+)\s*$"):
+        name = child_value(line, r"access-class ingress\s+(\S+)")
+        lines.append(
+            VtyLine(
+                line.text,
+                name,
+                (child_value(line, r"transport input\s+(.+)") or "").split(),
+                # `access-class ingress NAME` applies the IPv6 list of that name as well.
+                name if name in acls["ipv6"] else None,
+            )
+        )
+    return VtyConfig(lines, acls["ipv4"], acls["ipv6"])
 
 
 def _xr_ace(text: str) -> AclEntry | None:
@@ -112,9 +125,10 @@ def probes_config(config: Config) -> list[ProbeConfig]:
     ipsla = config.first(r"ipsla\s*$")
     if ipsla is None:
         return []
+    schedules = {int(s.text.split()[2]): s for s in ipsla.find(r"schedule operation\s+\d+")}
     scheduled = {
-        int(s.text.split()[2])
-        for s in ipsla.find(r"schedule operation\s+\d+")
+        number
+        for number, s in schedules.items()
         if s.first(r"start-time\s+(?!pending\b)") is not None
     }
     probes = []
@@ -125,14 +139,17 @@ def probes_config(config: Config) -> list[ProbeConfig]:
         body = kind_line or op
         target = child_value(body, rf"destination address\s+({IPv4})")
         frequency = int(child_value(body, r"frequency\s+(\d+)") or 60)
+        schedule = schedules.get(number)
+        words = [w for c in schedule.children for w in c.text.split()] if schedule else []
         probes.append(
             ProbeConfig(
-                number,
-                kind,
-                target,
-                frequency,
-                number in scheduled,
-                op.text,
+                id=number,
+                kind=kind,
+                target=target,
+                frequency=frequency,
+                scheduled=number in scheduled,
+                text=op.text,
+                life_seconds=probe_life(words),
             )
         )
     return probes
@@ -140,6 +157,12 @@ def probes_config(config: Config) -> list[ProbeConfig]:
 
 def console_config(config: Config) -> ConsoleConfig:
     return console_line(config, aaa_always=True)
+
+
+def log_time_config(config: Config) -> LogTimeConfig:
+    # The default time base of IOS-XR's stamps is not settled here: where the configuration
+    # says nothing, a message counts in the window if either time base puts it there.
+    return log_time(config, localtime_default=None)
 
 
 def aaa_config(config: Config) -> AaaConfig:

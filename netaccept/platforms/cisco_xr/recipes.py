@@ -11,11 +11,10 @@ from typing import Any
 
 from netaccept.inventory import Device
 from netaccept.platforms import common, facts
+from netaccept.platforms.cisco_xr.configuration import log_time_config
 from netaccept.platforms.common import approved, dir_path, num, one_row
 from netaccept.platforms.facts import (
-    BgpSession,
     InterfaceState,
-    IsisAdjacency,
     MemoryFacts,
     Recipe,
     Source,
@@ -23,24 +22,6 @@ from netaccept.platforms.facts import (
     one,
 )
 from netaccept.platforms.parsing import Row
-
-
-def _bgp_xr(rows: list[Row], _device: Device) -> list[BgpSession]:
-    return [
-        BgpSession(
-            neighbor=r["BGP_NEIGH"],
-            remote_as=int(r["NEIGH_AS"]),
-            up_down=r["UP_DOWN"],
-            state=r["STATE_PFXRCD"],
-            prefixes=common.int_or_none(r["STATE_PFXRCD"]),
-        )
-        for r in rows
-        if r["BGP_NEIGH"]
-    ]
-
-
-def _isis_xr(rows: list[Row], _device: Device) -> list[IsisAdjacency]:
-    return [IsisAdjacency(r["SYSTEM_ID"], r["INTERFACE"], r["TYPE"], r["STATE"]) for r in rows]
 
 
 def _interfaces_xr(rows: list[Row], _device: Device) -> list[InterfaceState]:
@@ -86,11 +67,14 @@ def _tacacs_xr(rows: list[Row], _device: Device) -> list[TacacsServerStats]:
     ]
 
 
-def _memory_xr(rows: list[Row], _device: Device) -> MemoryFacts:
+def _memory_xr(parsed: list[Any], device: Device) -> MemoryFacts:
+    rows, version_rows = parsed
     row = one_row(rows, "memory summary")
     total = row.get("APPLICATION_MB") or row.get("PHYSICAL_MB") or ""
     return MemoryFacts(
-        total_bytes=int(total) * 1024 * 1024, free_bytes=int(row["AVAILABLE_MB"]) * 1024 * 1024
+        total_bytes=int(total) * 1024 * 1024,
+        free_bytes=int(row["AVAILABLE_MB"]) * 1024 * 1024,
+        dram_kb=common.software(version_rows, device).memory_kb,
     )
 
 
@@ -101,13 +85,13 @@ RECIPES: dict[str, Recipe[Any]] = {
     facts.CHASSIS.name: one(
         lambda d: "show inventory", "ntc:cisco_xr_admin_show_inventory", common.chassis
     ),
-    # ntc-templates has no `show bgp summary` template for IOS-XR; the table is the same
-    # as `show ip bgp summary`, whose template is named here explicitly.
+    # ntc-templates has no `show bgp summary` template for IOS-XR, and its `show ip bgp
+    # summary` one raises on asdot AS numbers, IPv6 neighbours and address-family blocks.
     facts.BGP_SESSIONS.name: one(
-        lambda d: "show bgp summary", "ntc:cisco_xr_show_ip_bgp_summary", _bgp_xr
+        lambda d: "show bgp summary", "own:cisco_xr_show_ip_bgp_summary", common.bgp_sessions
     ),
     facts.ISIS_ADJACENCIES.name: one(
-        lambda d: "show isis neighbors", "ntc:cisco_xr_show_isis_neighbors", _isis_xr
+        lambda d: "show isis neighbors", "ntc:cisco_xr_show_isis_neighbors", common.isis_adjacencies
     ),
     # ntc-templates' cisco_xr_dir knows only the Linux-based layout, not classic XR's.
     facts.IMAGE_DIRECTORY.name: one(
@@ -131,18 +115,28 @@ RECIPES: dict[str, Recipe[Any]] = {
         "ntc:cisco_xr_ping", "count", common.connectivity_targets
     ),
     facts.PROBE_RESULTS.name: Recipe(
-        lambda d: [Source("show ipsla statistics", "own:cisco_xr_show_ipsla_statistics")],
-        lambda parsed, d: common.probes(parsed[0], d),
+        lambda d: [
+            Source("show ipsla statistics", "own:cisco_xr_show_ipsla_statistics"),
+            Source("show clock", "own:cisco_xr_show_clock"),
+        ],
+        common.probes,
     ),
     facts.TACACS_SERVERS.name: one(lambda d: "show tacacs", "own:cisco_xr_show_tacacs", _tacacs_xr),
-    facts.MEMORY.name: one(
-        lambda d: "show memory summary", "own:cisco_xr_show_memory_summary", _memory_xr
+    # The DRAM from `show version` (the processor line's figure is the DRAM on IOS-XR).
+    facts.MEMORY.name: Recipe(
+        lambda d: [
+            Source("show memory summary", "own:cisco_xr_show_memory_summary"),
+            Source("show version", "own:cisco_xr_show_version"),
+        ],
+        _memory_xr,
     ),
     facts.LOGS.name: Recipe(
         lambda d: [
             Source("show logging", "own:cisco_xr_show_logging", empty_ok=True),
+            Source("show logging", "own:cisco_xr_show_logging_buffer"),
             Source("show clock", "own:cisco_xr_show_clock"),
+            Source("show running-config", "config"),
         ],
-        common.logs,
+        common.logs(log_time_config),
     ),
 }
