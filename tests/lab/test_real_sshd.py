@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,19 @@ SECRET = "En-" + secrets.token_hex(6)
 @pytest.fixture(scope="module")
 def router() -> Iterator[Sshd]:
     with Sshd(legacy_router(LAB_RECORDINGS / f"{GSR}.json", SECRET)) as sshd:
+        yield sshd
+
+
+@pytest.fixture(scope="module")
+def keyed_router() -> Iterator[Sshd]:
+    """The legacy router, taking RSA client keys signed with SHA-2 as well: OpenSSH 9 says
+    so in server-sig-algs whatever its configuration, and paramiko follows that (a real
+    12.0S sends no server-sig-algs, and paramiko then signs with ssh-rsa)."""
+    options = dataclasses.replace(
+        legacy_router(LAB_RECORDINGS / f"{GSR}.json", SECRET),
+        pubkey_accepted_algorithms=("ssh-rsa", "rsa-sha2-256", "rsa-sha2-512"),
+    )
+    with Sshd(options) as sshd:
         yield sshd
 
 
@@ -191,3 +205,53 @@ def test_keyboard_interactive_router_as_tacacs_asks(lab: Lab, tmp_path: Path) ->
         assert result.code == 0, result.stdout + result.stderr
         assert "Accepted keyboard-interactive/pam" in kbdint.log()
         assert "Accepted password" not in kbdint.log()
+
+
+def test_router_login_with_the_key_file_alone(keyed_router: Sshd, lab: Lab, tmp_path: Path) -> None:
+    # The key authorised on the router, and a wrong password: the key is what logs in.
+    key = str(keyed_router.client_key_path)
+    path = inventory(tmp_path, **{GSR: {"legacy_algorithms": True, "key_file": key}})
+    env = {**router_env(keyed_router), "NETACCEPT_PASSWORD": "not-the-password"}
+    before = keyed_router.log().count("Accepted publickey")
+    result = run(
+        tmp_path,
+        path,
+        GSR,
+        f"127.0.0.1:{keyed_router.port}",
+        [keyed_router.known_hosts_line],
+        lab,
+        env,
+    )
+    assert result.code == 0, result.stdout + result.stderr
+    assert keyed_router.log().count("Accepted publickey") == before + 1
+
+
+def test_router_login_with_the_agent(keyed_router: Sshd, lab: Lab, tmp_path: Path) -> None:
+    # No key file: the key is in an ssh-agent, used because SSH_AUTH_SOCK is set.
+    agent_sock = tmp_path / "agent.sock"
+    agent = subprocess.Popen(
+        ["ssh-agent", "-D", "-a", str(agent_sock)], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(50):
+            if agent_sock.exists():
+                break
+            time.sleep(0.1)
+        env = {**router_env(keyed_router), "SSH_AUTH_SOCK": str(agent_sock),
+               "NETACCEPT_PASSWORD": "not-the-password"}  # fmt: skip
+        added = subprocess.run(
+            ["ssh-add", str(keyed_router.client_key_path)], env={**env, "PATH": "/usr/bin:/bin"},
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        path = inventory(tmp_path, **{GSR: {"legacy_algorithms": True}})
+        before = keyed_router.log().count("Accepted publickey")
+        known = [keyed_router.known_hosts_line]
+        address = f"127.0.0.1:{keyed_router.port}"
+        result = run(tmp_path, path, GSR, address, known, lab, env)
+        assert result.code == 0, result.stdout + result.stderr
+        assert keyed_router.log().count("Accepted publickey") == before + 1
+    finally:
+        agent.terminate()
+        agent.wait(timeout=10)
