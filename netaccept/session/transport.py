@@ -8,7 +8,6 @@ allow-list before anything else happens.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import random
 import re
@@ -23,50 +22,35 @@ from typing import Any, Protocol
 from netaccept.core.evidence import Recording, RecordingError, read_recording, recording_path
 from netaccept.inventory import Device, resolve_credentials
 from netaccept.session.algorithms import (
-    LEGACY_SETTING,
-    Offer,
     RecordingSocket,
     SshAlgorithms,
     disabled_algorithms,
     negotiated,
-    probe_offer,
 )
 from netaccept.session.commands import ensure_read_only
+from netaccept.session.failures import (
+    CommandFailed,
+    DeviceUnavailable,
+    SessionLost,
+    TransportError,
+    connect_error,
+    dropped_message,
+    first_line,
+    os_reason,
+    prompt_changed_message,
+    stalled_after_banner,
+    tcp_error,
+)
 from netaccept.session.hostkeys import (
     DEFAULT_KNOWN_HOSTS,
     HostKeyDecision,
     HostKeyOutcome,
     HostKeyPolicy,
-    HostKeyRefused,
     KnownHostsPolicy,
 )
 from netaccept.session.jump import JumpChain, JumpError, Route, route
 from netaccept.session.screen import EMPTY_LINE, SPACE, OutputReading, find_echo
 from netaccept.session.traits import CliTraits
-
-
-class TransportError(Exception):
-    """Base of everything that stops the harness from getting an output."""
-
-
-class DeviceUnavailable(TransportError):
-    """No session could be opened: every command of the device is undecidable.
-
-    `transient` failures (refused, TCP or banner timeout, reset during the handshake) are
-    worth one more try; authentication, enable and host key failures never are.
-    """
-
-    def __init__(self, message: str, *, transient: bool = False) -> None:
-        super().__init__(message)
-        self.transient = transient
-
-
-class CommandFailed(TransportError):
-    """This one command produced no usable output; the session is still usable."""
-
-
-class SessionLost(TransportError):
-    """The session died mid-way: the remaining commands cannot be run on it."""
 
 
 class Session(Protocol):
@@ -166,153 +150,6 @@ def _verification(decision: HostKeyDecision) -> str:
     return (
         f"matches line {decision.line} of {decision.known_hosts} "
         f"(--host-key-policy {decision.policy.value})"
-    )
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """`exc` and what it was raised from or during (netmiko keeps paramiko's error there)."""
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain
-
-
-def _tcp_error(device: Device, exc: OSError) -> DeviceUnavailable:
-    """Why the TCP connection failed, and what to do about it."""
-    where = f"{device.name} ({device.host}:{device.port})"
-    seconds = device.timeouts.connect
-    if isinstance(exc, socket.gaierror):
-        return DeviceUnavailable(
-            f"{where}: cannot resolve {device.host} ({_os_reason(exc)}): check the name in "
-            "the inventory, or use an address"
-        )
-    if isinstance(exc, ConnectionRefusedError) or exc.errno == errno.ECONNREFUSED:
-        return DeviceUnavailable(
-            f"{where}: connection refused: nothing accepts SSH on port {device.port}; check "
-            "that SSH is enabled on the router (crypto key, ip ssh / ssh server), the port, "
-            "and any ACL or firewall that sends resets",
-            transient=True,
-        )
-    if isinstance(exc, TimeoutError):
-        return DeviceUnavailable(
-            f"{where}: no TCP connection within {seconds:g} s (timeouts.connect): no route, "
-            "or a firewall or ACL drops the packets; check the address and the path, and "
-            "raise timeouts.connect on slow links",
-            transient=True,
-        )
-    return DeviceUnavailable(
-        f"{where}: no TCP connection ({_os_reason(exc)}); check the address, the routing and "
-        "any firewall in between",
-        transient=exc.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNRESET),
-    )
-
-
-def _incompatible(
-    device: Device, chain: list[BaseException], offer: Offer | None
-) -> DeviceUnavailable:
-    """No algorithm in common: what the router offers, and the setting that would help."""
-    where = f"{device.name} ({device.host}:{device.port})"
-    peer = next(e for e in chain if type(e).__name__ == "IncompatiblePeer")
-    agreed = (
-        str(peer).removeprefix("Incompatible ssh peer ").removeprefix("Incompatible ssh server ")
-    )
-    try:
-        # What the router sent before paramiko gave up; else ask once more (no login).
-        offer = offer or probe_offer(device.host, device.port, device.timeouts.banner)
-    except (OSError, ValueError) as exc:
-        offered = f"its offer could not be read ({exc})"
-    else:
-        offered = f"it offers {offer.text()}"
-        if offer.legacy_only and not device.ssh.legacy_algorithms:
-            return DeviceUnavailable(
-                f"{where}: the router offers only legacy SSH algorithms, which netaccept does "
-                f"not offer unless told to: {offered}. If this router cannot be upgraded, add "
-                f"`{LEGACY_SETTING}` to it (or to its group, site or defaults) in the "
-                "inventory; the certificate then flags each weak algorithm negotiated"
-            )
-    return DeviceUnavailable(
-        f"{where}: no SSH algorithm in common with the router {agreed}: {offered}"
-    )
-
-
-def _connect_error(
-    device: Device, exc: BaseException, offer: Offer | None = None
-) -> DeviceUnavailable:
-    """What went wrong between TCP and a logged-in session, and what to do about it."""
-    from netmiko.exceptions import NetmikoAuthenticationException
-
-    where = f"{device.name} ({device.host}:{device.port})"
-    t = device.timeouts
-    refs = device.credentials
-    if isinstance(exc, HostKeyRefused):
-        return DeviceUnavailable(f"{where}: {exc.decision.message}")
-    chain = _causes(exc)
-    if any(type(e).__name__ == "IncompatiblePeer" for e in chain):
-        return _incompatible(device, chain, offer)
-    text = " ".join(str(e) for e in chain)
-    if isinstance(exc, NetmikoAuthenticationException):
-        if "Authentication timeout" in text:
-            return DeviceUnavailable(
-                f"{where}: no answer to the login within {t.auth:g} s (timeouts.auth): the "
-                "router's AAA servers (TACACS+, RADIUS) may be slow or unreachable; raise "
-                "timeouts.auth, or check them from the router; not retried (account lockouts)"
-            )
-        return DeviceUnavailable(
-            f"{where}: authentication failed; check the username and password in "
-            f"{refs.username_env} / {refs.password_env}; not retried, because repeated "
-            "failures can lock the account (TACACS+)"
-        )
-    if "Error reading SSH protocol banner" in text:
-        return DeviceUnavailable(
-            f"{where}: TCP connected but no SSH banner within {t.banner:g} s "
-            "(timeouts.banner): the router's SSH server is busy or stuck (all vty lines in "
-            "use?), or this port is not SSH; raise timeouts.banner for a slow router",
-            transient=True,
-        )
-    if any(isinstance(e, ConnectionResetError | EOFError) for e in chain) or (
-        "Connection reset" in text or "EOF during negotiation" in text
-    ):
-        return DeviceUnavailable(
-            f"{where}: the router closed the connection during the SSH handshake (vty lines "
-            "busy, or a vty access-class refusing this address?); run again",
-            transient=True,
-        )
-    if any(isinstance(e, TimeoutError) for e in chain):
-        return DeviceUnavailable(
-            f"{where}: the SSH handshake did not complete within {t.connect:g} s "
-            "(timeouts.connect): the router is overloaded or the path drops packets",
-            transient=True,
-        )
-    cause = chain[-1]
-    return DeviceUnavailable(
-        f"{where}: the SSH session could not be set up: {type(cause).__name__}: "
-        f"{_first_line(cause)}"
-    )
-
-
-def _stalled_after_banner(
-    device: Device, exc: BaseException, head: bytes
-) -> DeviceUnavailable | None:
-    """The router sent its SSH version line, then nothing of the key exchange, and paramiko
-    gave up after timeouts.connect ("No existing session"); `head`: what the router sent."""
-    if not any("No existing session" in str(e) for e in _causes(exc)):
-        return None
-    lines = [line.strip() for line in head.split(b"\n")]
-    version = next((line for line in lines if line.startswith(b"SSH-")), None)
-    if version is None:
-        return None
-    banner = version[:80].decode("ascii", "replace")
-    began = head.split(version, 1)[1].strip(b"\r\n")  # its KEXINIT, or a part of it
-    then = "did not complete the key exchange" if began else "no key exchange"
-    return DeviceUnavailable(
-        f"{device.name} ({device.host}:{device.port}): the router sent its SSH banner "
-        f"({banner!r}) but then {then} within {device.timeouts.connect:g} s "
-        "(timeouts.connect): its SSH server accepted the connection and then stalled (all "
-        "vty lines busy, or the router short of memory or CPU?); run again, or raise "
-        "timeouts.connect for a slow router",
-        transient=True,
     )
 
 
@@ -418,8 +255,8 @@ class NetmikoSession:
             self._conn.establish_connection()
         except Exception as exc:  # paramiko raises many types; none may escape as a crash
             self._abandon(sock)
-            stalled = _stalled_after_banner(device, exc, bytes(sock.head))
-            raise stalled or _connect_error(device, exc, sock.offer()) from None
+            stalled = stalled_after_banner(device, exc, bytes(sock.head))
+            raise stalled or connect_error(device, exc, sock.offer()) from None
         transport = self._conn.remote_conn.get_transport()
         self.algorithms: SshAlgorithms | None = negotiated(transport, sock.offer())
         decision = policy.decision
@@ -456,7 +293,7 @@ class NetmikoSession:
             self.close()
             raise DeviceUnavailable(
                 f"{where}: the router closed the session during login "
-                f"({_first_line(exc)}): a vty access-class, an exec timeout or AAA "
+                f"({first_line(exc)}): a vty access-class, an exec timeout or AAA "
                 "authorization may refuse this user; run again",
                 transient=isinstance(exc, _Closed),
             ) from None
@@ -470,7 +307,7 @@ class NetmikoSession:
             try:
                 return RecordingSocket(_tcp_connect(path.host, path.port, t.connect))
             except OSError as exc:
-                raise _tcp_error(device, exc) from None
+                raise tcp_error(device, exc) from None
         where = f"{device.name} ({device.host}:{device.port})"
 
         def connect(host: str, port: int) -> socket.socket:
@@ -482,7 +319,7 @@ class NetmikoSession:
             self._jumps.close()
             hop = path.hops[0]
             raise DeviceUnavailable(
-                f"{where}: jump host {hop}: {_os_reason(exc)}", transient=True
+                f"{where}: jump host {hop}: {os_reason(exc)}", transient=True
             ) from None
         except JumpError as exc:
             self._jumps.close()
@@ -610,14 +447,14 @@ class NetmikoSession:
         except _Timeout as exc:
             raise SessionLost(self._timed_out(command, exc)) from None
         except (_Closed, OSError, EOFError):
-            raise SessionLost(_dropped(command)) from None
+            raise SessionLost(dropped_message(command)) from None
         except Exception as exc:
             raise SessionLost(
                 f"the session failed during {command!r}: {type(exc).__name__}: "
-                f"{_first_line(exc)}; the remaining commands were not run; run again"
+                f"{first_line(exc)}; the remaining commands were not run; run again"
             ) from None
         if reading.prompt != self._prompt:
-            raise SessionLost(_prompt_changed(self._prompt, str(reading.prompt), command))
+            raise SessionLost(prompt_changed_message(self._prompt, str(reading.prompt), command))
         # What the router printed is the evidence, noise and all: whether it can be read
         # (binary noise, a configuration cut short) is for the parser to say, the same for a
         # live run and a replay.
@@ -641,7 +478,7 @@ class NetmikoSession:
         if prompt is None or prompt == self._prompt:
             prompt = self._probe_prompt()
         if prompt is None:
-            return _dropped(command)
+            return dropped_message(command)
         if not prompt:
             return (
                 f"{command!r} did not finish within {seconds:g} s (timeouts.command) and the "
@@ -650,7 +487,7 @@ class NetmikoSession:
                 "again, or raise timeouts.command if the router is only slow"
             )
         if prompt != self._prompt:
-            return _prompt_changed(self._prompt, prompt, command)
+            return prompt_changed_message(self._prompt, prompt, command)
         return (
             f"{command!r} did not finish within {seconds:g} s (timeouts.command), although "
             "the router still answers: the command is slow on this router; raise "
@@ -699,33 +536,11 @@ _PROBE_SECONDS = 1.5
 _STILL_PRINTING = 0.5
 
 
-def _dropped(command: str) -> str:
-    return (
-        f"the router closed the connection during {command!r}, before its prompt came back: "
-        "it may have reloaded, or its vty session was cleared, or a firewall or NAT dropped "
-        "the session; the partial output is not used and the remaining commands were not "
-        "run; run again"
-    )
-
-
-def _prompt_changed(before: str, after: str, command: str) -> str:
-    return (
-        f"the prompt changed from {before!r} to {after!r} during {command!r}: the hostname "
-        "was changed or privileged mode was lost mid-session (is someone configuring the "
-        "router?); the session is not trusted any more and the remaining commands were not "
-        "run; run again when the router is stable (and update the inventory if it was renamed)"
-    )
-
-
 def _tcp_connect(host: str, port: int, timeout: float) -> socket.socket:
     sock = socket.create_connection((host, port), timeout=timeout)
     with contextlib.suppress(OSError):  # an optimisation only, not on every socket type
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return sock
-
-
-def _os_reason(exc: OSError) -> str:
-    return (exc.strerror or _first_line(exc)).lower()
 
 
 class SshTransport:
@@ -767,6 +582,16 @@ class SshTransport:
             ) from None
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
+__all__ = [
+    "CommandFailed",
+    "DeviceUnavailable",
+    "HostKeySettings",
+    "NetmikoSession",
+    "ReplaySession",
+    "ReplayTransport",
+    "Session",
+    "SessionLost",
+    "SshTransport",
+    "Transport",
+    "TransportError",
+]
