@@ -98,8 +98,8 @@ def test_console_login(
     `aaa new-model`) whose first method is not `none`, has no `no login`, and has an
     exec-timeout that is neither 0 (never) nor above `console.max_exec_timeout_minutes`
     (default 15).
-    Fails naming what is wrong: no authentication, a list that lets anyone in (`none`),
-    `no login`, or the exec-timeout.
+    Fails naming what is wrong: no authentication, a list that is not defined, a list that
+    lets anyone in (`none`), `no login`, or the exec-timeout.
     """
     if not console_config.found:
         verdict.fail("no console line in the running configuration")
@@ -115,6 +115,12 @@ def test_console_login(
         verdict.fail(
             "console does not authenticate through AAA (no login authentication list, "
             "no aaa new-model)"
+        )
+    elif name not in aaa_config.login_lists:
+        # What an undefined list does is the platform's and release's business; a
+        # certificate cannot state that the console asks for credentials.
+        verdict.fail(
+            f"console login list {name} is not defined (no aaa authentication login {name})"
         )
     elif methods[:1] == ["none"]:
         # `none` always succeeds, so no method after it is ever asked.

@@ -243,7 +243,13 @@ class AcceptanceRun:
             self.signals.install()
             # Whoever shows a log record from here on (--debug, --log-cli-level) sees it masked.
             install_masking(
-                v for d, _ in plan for v in (d.credentials.password_env, d.credentials.secret_env)
+                v
+                for d, _ in plan
+                for v in (
+                    d.credentials.password_env,
+                    d.credentials.secret_env,
+                    *([d.ssh.key_passphrase_env] if d.ssh.key_passphrase_env else []),
+                )
             )
             with capture_progress(plan, enabled=show, transport=self.transport.name) as progress:
                 self.captures = capture(

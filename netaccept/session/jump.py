@@ -17,9 +17,37 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netaccept.inventory import Device, Hop
+from netaccept.inventory import CredentialsMissing, Device, Hop
 from netaccept.session.algorithms import disabled_algorithms
 from netaccept.session.hostkeys import HostKeyRefused, KnownHostsPolicy
+
+
+@dataclass(frozen=True)
+class KeySettings:
+    """The public keys a device's sessions offer (the router's and its jump hosts')."""
+
+    key_file: str | None
+    passphrase: str | None
+    agent: bool
+
+    @classmethod
+    def of(cls, device: Device) -> KeySettings:
+        """From the inventory; CredentialsMissing if the passphrase's variable is not set."""
+        ssh = device.ssh
+        passphrase = None
+        if ssh.key_passphrase_env:
+            passphrase = os.environ.get(ssh.key_passphrase_env)
+            if passphrase is None:
+                raise CredentialsMissing(
+                    f"{device.name}: no passphrase for {ssh.key_file}: set the environment "
+                    f"variable {ssh.key_passphrase_env} (ssh.key_passphrase_env)"
+                )
+        return cls(
+            key_file=str(Path(ssh.key_file).expanduser()) if ssh.key_file else None,
+            passphrase=passphrase,
+            # On by default when an agent is there to ask (SSH_AUTH_SOCK set and not empty).
+            agent=bool(os.environ.get("SSH_AUTH_SOCK")) if ssh.agent is None else ssh.agent,
+        )
 
 
 class JumpError(Exception):
@@ -67,6 +95,7 @@ class JumpChain:
         self.known_hosts = known_hosts
         self.policy = policy
         self.clients: list[Any] = []
+        self.keys = KeySettings.of(device)
 
     def open(self, connect: Any) -> Any:
         """A socket-like channel to the router; `connect(host, port)` opens the first TCP hop.
@@ -88,8 +117,8 @@ class JumpChain:
             try:
                 client.connect(
                     hop.host, hop.port, username=self._user(hop), sock=sock,
-                    key_filename=self._key_file(), passphrase=self._passphrase(),
-                    allow_agent=self._agent(), look_for_keys=False,
+                    key_filename=self.keys.key_file, passphrase=self.keys.passphrase,
+                    allow_agent=self.keys.agent, look_for_keys=False,
                     timeout=t.connect, banner_timeout=t.banner, auth_timeout=t.auth,
                     disabled_algorithms=disabled_algorithms(False),
                 )  # fmt: skip
@@ -125,18 +154,6 @@ class JumpChain:
         if hop.user:
             return hop.user
         return os.environ.get(self.device.credentials.username_env) or _login()
-
-    def _key_file(self) -> str | None:
-        key = self.device.ssh.key_file
-        return str(Path(key).expanduser()) if key else None
-
-    def _passphrase(self) -> str | None:
-        env = self.device.ssh.key_passphrase_env
-        return os.environ.get(env) if env else None
-
-    def _agent(self) -> bool:
-        agent = self.device.ssh.agent
-        return bool(os.environ.get("SSH_AUTH_SOCK")) if agent is None else agent
 
 
 def _login() -> str:

@@ -11,8 +11,10 @@ mangled, answers each pager prompt with a space, and takes the router's exact pr
 the end only once an empty line sent after it has brought the same prompt back, alone on
 the line that follows. A pause alone proves nothing: a router may print a line that is
 exactly its prompt inside an output (a log line, a configured banner) and pause there, but
-it answers the empty line only once the command has finished. (Only an output whose very
-last line is the prompt stays ambiguous: that line is taken for the prompt.) Its `output`
+it answers the empty line only once the command has finished. (Two outputs stay ambiguous:
+one whose very last line is the prompt, that line being taken for the prompt; and one that
+holds two lines in a row that are exactly the prompt, the second arriving in a read of its
+own after a pause, which is taken for the answer to the empty line.) Its `output`
 is the evidence: the text between the echo and the prompt, pager prompts and their erasing
 taken out, line ends normalised once for the whole output, as netmiko does for one read.
 

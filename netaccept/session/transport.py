@@ -8,7 +8,6 @@ allow-list before anything else happens.
 from __future__ import annotations
 
 import contextlib
-import os
 import random
 import re
 import socket
@@ -220,8 +219,7 @@ class NetmikoSession:
         self._jumps = JumpChain(device, path, keys.known_hosts, keys.policy)
         sock = self._path_to(device, path)
         policy = KnownHostsPolicy(keys.known_hosts, keys.policy, path.host, path.port)
-        ssh = device.ssh
-        key_file = str(Path(ssh.key_file).expanduser()) if ssh.key_file else None
+        keys_offered = self._jumps.keys
         try:
             self._conn = ConnectHandler(
                 device_type=cli.driver,
@@ -236,12 +234,10 @@ class NetmikoSession:
                 # Public keys: the inventory's key file, and the agent's (on by default
                 # when SSH_AUTH_SOCK is set); then the password, then keyboard-interactive
                 # (paramiko falls back to it when the router allows only that).
-                allow_agent=ssh.agent if ssh.agent is not None else "SSH_AUTH_SOCK" in os.environ,
-                use_keys=key_file is not None,
-                key_file=key_file,
-                passphrase=os.environ.get(ssh.key_passphrase_env)
-                if ssh.key_passphrase_env
-                else None,
+                allow_agent=keys_offered.agent,
+                use_keys=keys_offered.key_file is not None,
+                key_file=keys_offered.key_file,
+                passphrase=keys_offered.passphrase,
                 ssh_config_file=None,
                 fast_cli=True,
                 disabled_algorithms=disabled_algorithms(device.ssh.legacy_algorithms),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netaccept.inventory import Hop, Ssh, load_inventory
-from netaccept.session.jump import Route, route
+import pytest
+
+from netaccept.inventory import CredentialsMissing, Hop, Ssh, load_inventory
+from netaccept.session.jump import KeySettings, Route, route
 from tests.conftest import LAB_INVENTORY
 
 DEVICE = load_inventory(LAB_INVENTORY).device("nyc-gsr-01")  # 127.0.0.1:20001
@@ -44,3 +46,29 @@ def test_inventory_port_and_jump_win_over_the_config(tmp_path: Path) -> None:
     found = route(device)
     assert found.port == 20001  # the inventory gave one
     assert found.hops == (Hop(None, "from-inventory", 22),)
+
+
+def test_a_passphrase_variable_that_is_not_set_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NETACCEPT_KEY_PASSPHRASE", raising=False)
+    key = tmp_path / "id"
+    key.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    device = DEVICE.model_copy(
+        update={"ssh": Ssh(key_file=str(key), key_passphrase_env="NETACCEPT_KEY_PASSPHRASE")}
+    )
+    with pytest.raises(
+        CredentialsMissing, match="set the environment variable NETACCEPT_KEY_PASSPHRASE"
+    ):
+        KeySettings.of(device)
+    monkeypatch.setenv("NETACCEPT_KEY_PASSPHRASE", "s3cret")
+    keys = KeySettings.of(device)
+    assert keys.passphrase == "s3cret" and keys.key_file == str(key)
+
+
+@pytest.mark.parametrize(("sock", "expected"), [("", False), ("/tmp/agent.sock", True)])
+def test_the_agent_is_asked_when_an_agent_socket_is_set(
+    monkeypatch: pytest.MonkeyPatch, sock: str, expected: bool
+) -> None:
+    monkeypatch.setenv("SSH_AUTH_SOCK", sock)
+    assert KeySettings.of(DEVICE).agent is expected

@@ -140,7 +140,7 @@ def test_an_authorization_failure_for_show_logging_is_an_error_not_an_empty_log(
     outputs["show logging"] = answer
     status, message = run("logs", IOS, outputs)
     assert status is Status.ERROR, message
-    assert "show logging" in message
+    assert "the router refused the command (authorization failed)" in message
 
 
 IOS_BUFFER_DISABLED = """\
@@ -386,6 +386,15 @@ def test_a_console_login_list_that_starts_with_none_does_not_authenticate(method
     status, message = run("console_login", IOS, outputs)
     assert status is Status.FAIL, message
     assert "CONSOLE" in message and "none" in message
+
+
+def test_a_console_login_list_that_is_not_defined_is_not_authentication() -> None:
+    outputs, _ = recorded(IOS)
+    swap(outputs, RUN, "line con 0\n exec-timeout 10 0\n login authentication default",
+         "line con 0\n exec-timeout 10 0\n login authentication NOSUCH")  # fmt: skip
+    status, message = run("console_login", IOS, outputs)
+    assert status is Status.FAIL, message
+    assert "console login list NOSUCH is not defined" in message
 
 
 # ---------------------------------------------------------------- vty: IPv6 too
