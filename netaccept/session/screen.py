@@ -8,14 +8,13 @@ once a key is pressed; and its CR LF line ends may arrive in separate reads.
 
 `OutputReading` follows one command's output as it arrives: it finds the echo however
 mangled, answers each pager prompt with a space, and takes the router's exact prompt for
-the end only once an empty line sent after it has brought the same prompt back, alone on
-the line that follows. A pause alone proves nothing: a router may print a line that is
-exactly its prompt inside an output (a log line, a configured banner) and pause there, but
-it answers the empty line only once the command has finished. (Two outputs stay ambiguous:
-one whose very last line is the prompt, that line being taken for the prompt; and one that
-holds two lines in a row that are exactly the prompt, the second arriving in a read of its
-own after a pause, which is taken for the answer to the empty line.) Its `output`
-is the evidence: the text between the echo and the prompt, pager prompts and their erasing
+the end only once two empty lines sent after it have each brought the same prompt back,
+alone on the lines that follow. A pause alone proves nothing: a router may print a line
+that is exactly its prompt inside an output (a log line, a configured banner), even two in
+a row, and pause there, but it answers the empty lines only once the command has finished.
+(Ambiguous still: an output whose last line is the prompt, that line being taken for the
+prompt; and one holding three prompt lines in a row, each after a pause.) Its `output` is
+the evidence: the text between the echo and the prompt, pager prompts and their erasing
 taken out, line ends normalised once for the whole output, as netmiko does for one read.
 
 Keys sent here run nothing: a space (the next page) and an empty line (the prompt again).
@@ -27,12 +26,14 @@ import functools
 import re
 from collections.abc import Callable
 
-__all__ = ["EMPTY_LINE", "SPACE", "OutputReading", "find_echo", "normalise_line_ends"]
+__all__ = ["ANSWERS", "EMPTY_LINE", "SPACE", "OutputReading", "find_echo", "normalise_line_ends"]
 
 SPACE = " "
 """The key sent to a pager prompt: the next page, as a person would press it."""
 EMPTY_LINE = ""
 """An empty line (RETURN): the CLI only prints its prompt again."""
+ANSWERS = 2
+"""Empty lines sent to confirm the end of an output; the prompt must come back for each."""
 
 _LINE_END = re.compile("\r\r\r\n|\r\r\n|\r\n|\n\r")  # netmiko's normalize_linefeeds()
 # Pager prompts, possibly in reverse video; what erases them once a key is pressed.
@@ -175,13 +176,15 @@ class OutputReading:
         start = _line_start(text, len(text), max(self.echo_end - 1, len(text) - _PROMPT_TAIL))
         if start is None or text[start:].strip() not in self.prompts:
             return False
-        if self.marker is not None and start > self.marker and self._confirmed(text, start):
-            return True
+        if self.marker is not None:
+            # Empty lines went: the end is the prompt followed by the answers to all of them.
+            return start > self.marker and self._confirmed(text, start)
         # The prompt, alone on the last line: the end, unless the output goes on. Ask for the
-        # prompt again; the CLI prints it only once the command has finished.
+        # prompt again, twice; the CLI prints it only once the command has finished.
         self.marker = len(text)
-        self.pending += 1
-        self._press(EMPTY_LINE)
+        for _ in range(ANSWERS):
+            self.pending += 1
+            self._press(EMPTY_LINE)
         return False
 
     def _paged(self, text: str) -> bool:
@@ -193,6 +196,7 @@ class OutputReading:
             return False
         self.pagers.append(match.start("pager"))
         self.pending = 0  # a pager takes an empty line sent ahead for "one more line"
+        self.marker = None  # the end is asked for again after the last page
         self._press(SPACE)
         return True
 
@@ -204,11 +208,10 @@ class OutputReading:
         found = None
         line = last
         for _ in range(self.pending):
-            before = self._prompt_before(text, line)
-            if before is None:
-                break
-            found = before
-            line = before[0]
+            found = self._prompt_before(text, line)
+            if found is None:
+                return False  # not every empty line is answered yet
+            line = found[0]
         if found is None:
             return False
         self.end, self.prompt = found

@@ -36,6 +36,7 @@ PING_OUTPUT = (
     "Success rate is 100 percent (100/100), round-trip min/avg/max = 1/1/4 ms\r\n"
 )
 PING_EVIDENCE = normalise_line_ends(PING_OUTPUT).removesuffix("\n")
+ANSWERS_IOS = ("\r\n" + IOS) * 2  # the prompt again, once for each empty line sent
 
 
 def read(command: str, prompt: str, chunks: Sequence[str]) -> tuple[OutputReading, str, list[str]]:
@@ -68,19 +69,19 @@ def test_the_prompt_ends_the_output_once_an_empty_line_brings_it_back() -> None:
     keys = not_done(
         "show clock", IOS, ["show clock\r\n*10:00:00.000 UTC Sun Nov 22 2026\r\n" + IOS]
     )
-    assert keys == [EMPTY_LINE]
+    assert keys == [EMPTY_LINE, EMPTY_LINE]
     reading, text, keys = read(
         "show clock",
         IOS,
-        ["show clock\r\n*10:00:00.000 UTC Sun Nov 22 2026\r\n" + IOS, "\r\n" + IOS],
+        ["show clock\r\n*10:00:00.000 UTC Sun Nov 22 2026\r\n" + IOS, "\r\n" + IOS, "\r\n" + IOS],
     )
-    assert keys == [EMPTY_LINE]
+    assert keys == [EMPTY_LINE, EMPTY_LINE]
     assert reading.prompt == IOS
     assert reading.output(text) == "*10:00:00.000 UTC Sun Nov 22 2026"
 
 
 def test_an_empty_output_is_empty() -> None:
-    reading, text, _ = read("show users", IOS, ["show users\r\n" + IOS, "\r\n" + IOS])
+    reading, text, _ = read("show users", IOS, ["show users\r\n" + IOS, ANSWERS_IOS])
     assert reading.output(text) == ""
 
 
@@ -89,20 +90,38 @@ def test_a_prompt_line_inside_the_output_then_a_pause_does_not_end_it() -> None:
     severe = "Nov 22 09:30:00.000 UTC: %SYS-2-MALLOCFAIL: Memory allocation failed\r\n"
     chunks = [
         "show logging\r\n" + log + IOS,  # the router pauses here, mid-output
-        "\r\n" + severe + IOS,  # the rest; the empty line is still queued
-        "\r\n" + IOS,  # ... and answered once the command is over
+        "\r\n" + severe + IOS,  # the rest; the empty lines are still queued
+        ANSWERS_IOS,  # ... and answered once the command is over
     ]
     reading, text, keys = read("show logging", IOS, chunks)
     assert keys == [EMPTY_LINE, EMPTY_LINE]
     assert reading.output(text) == normalise_line_ends(log + IOS + "\r\n" + severe)[:-1]
 
 
+def test_two_prompt_lines_in_a_row_inside_the_output_do_not_end_it() -> None:
+    # Each prompt line in a read of its own, after a pause: with one empty line sent, the
+    # second would pass for its answer and cut the log before the failure that follows.
+    severe = "Nov 22 09:30:00.000 UTC: %SYS-2-MALLOCFAIL: Memory allocation failed\r\n"
+    chunks = [
+        "show logging\r\nlog line 1\r\n" + IOS,
+        "\r\n" + IOS,
+        "\r\n" + severe + IOS,
+        ANSWERS_IOS,
+    ]
+    reading, text, keys = read("show logging", IOS, chunks)
+    assert keys == [EMPTY_LINE, EMPTY_LINE]
+    assert reading.output(text) == normalise_line_ends(
+        "log line 1\r\n" + IOS + "\r\n" + IOS + "\r\n" + severe
+    ).removesuffix("\n")
+
+
 def test_answers_to_two_empty_lines_arriving_together_all_follow_the_output() -> None:
     log = "Nov 22 09:12:01.118 UTC: %SYS-5-CONFIG_I: Configured from console\r\n"
     chunks = [
         "show logging\r\n" + log + IOS,  # a prompt line inside the output, then a pause
-        "\r\nlast line\r\n" + IOS,  # the end (a second empty line goes, to be sure)
-        "\r\n" + IOS + "\r\n" + IOS,  # both answered at once
+        "\r\nlast line\r\n" + IOS,  # the end
+        "\r\n" + IOS,  # the first empty line answered
+        "\r\n" + IOS,  # ... and the second
     ]
     reading, text, keys = read("show logging", IOS, chunks)
     assert keys == [EMPTY_LINE, EMPTY_LINE]
@@ -111,21 +130,21 @@ def test_answers_to_two_empty_lines_arriving_together_all_follow_the_output() ->
 
 def test_a_prompt_that_changed_after_the_output_never_confirms_it() -> None:
     keys = not_done("show clock", IOS, ["show clock\r\n10:00\r\n" + IOS, "\r\nnyc-gsr-09#"])
-    assert keys == [EMPTY_LINE]
+    assert keys == [EMPTY_LINE, EMPTY_LINE]
 
 
 def test_privileged_mode_lost_ends_the_output_with_the_user_mode_prompt() -> None:
     reading, _, _ = read(
-        "show clock", IOS, ["show clock\r\n10:00\r\nnyc-gsr-01>", "\r\nnyc-gsr-01>"]
+        "show clock", IOS, ["show clock\r\n10:00\r\nnyc-gsr-01>", "\r\nnyc-gsr-01>" * 2]
     )
     assert reading.prompt == "nyc-gsr-01>"
 
 
 def test_a_stale_prompt_before_the_echo_ends_nothing() -> None:
     # The answer to an earlier empty line, still on its way when the command was sent.
-    chunks = ["\r\n" + IOS, "show clock\r\n10:00\r\n" + IOS, "\r\n" + IOS]
+    chunks = ["\r\n" + IOS, "show clock\r\n10:00\r\n" + IOS, ANSWERS_IOS]
     reading, text, keys = read("show clock", IOS, chunks)
-    assert keys == [EMPTY_LINE]
+    assert keys == [EMPTY_LINE, EMPTY_LINE]
     assert reading.output(text) == "10:00"
 
 
@@ -134,6 +153,7 @@ def test_a_stale_prompt_before_the_echo_ends_nothing() -> None:
 
 def test_cr_and_lf_in_separate_reads_are_one_line_end() -> None:
     chunks = ["show clock\r", "\n", "line 1\r", "\n", "line 2\r", "\n", IOS, "\r", "\n", IOS]
+    chunks += ["\r", "\n" + IOS]
     reading, text, _ = read("show clock", IOS, chunks)
     assert reading.output(text) == "line 1\nline 2"
 
@@ -148,10 +168,10 @@ def test_an_ios_pager_gets_a_space_and_leaves_no_trace() -> None:
         " --More-- ",
         erase + "nyc-gsr-03     L2   Gi2/1\r\n --More-- ",
         erase + "chi-gsr-01     L2   PO3/0\r\n" + IOS,
-        "\r\n" + IOS,
+        ANSWERS_IOS,
     ]
     reading, text, keys = read("show isis neighbors", IOS, chunks)
-    assert keys == [SPACE, SPACE, EMPTY_LINE]
+    assert keys == [SPACE, SPACE, EMPTY_LINE, EMPTY_LINE]
     assert reading.output(text) == (
         "\nSystem Id      Type Interface\nnyc-gsr-02     L2   Gi2/0\n"
         "nyc-gsr-03     L2   Gi2/1\nchi-gsr-01     L2   PO3/0"
@@ -163,10 +183,10 @@ def test_an_xr_pager_erased_with_ansi_codes_leaves_no_trace() -> None:
         "show isis neighbors\r\nIS-IS CORE neighbors:\r\n<--- More --->",
         "\r\x1b[Kchi-gsr-01     Gi0/2/0/0\r\n\r\n<--- More --->",
         "\r\x1b[KTotal neighbor count: 3\r\n" + XR,
-        "\r\n" + XR,
+        ("\r\n" + XR) * 2,
     ]
     reading, text, keys = read("show isis neighbors", XR, chunks)
-    assert keys == [SPACE, SPACE, EMPTY_LINE]
+    assert keys == [SPACE, SPACE, EMPTY_LINE, EMPTY_LINE]
     assert reading.output(text) == (
         "IS-IS CORE neighbors:\nchi-gsr-01     Gi0/2/0/0\n\nTotal neighbor count: 3"
     )
@@ -202,7 +222,7 @@ def test_more_inside_a_line_is_not_a_pager() -> None:
 def test_a_wrapped_or_scrolled_echo_is_found_and_left_out(echo: str) -> None:
     text = echo + "\r\n" + PING_OUTPUT
     assert find_echo(text, PING, XR) == len(echo) + 2
-    reading, full, _ = read(PING, XR, [echo + "\r\n", PING_OUTPUT + XR, "\r\n" + XR])
+    reading, full, _ = read(PING, XR, [echo + "\r\n", PING_OUTPUT + XR, ("\r\n" + XR) * 2])
     assert reading.output(full) == PING_EVIDENCE
 
 
