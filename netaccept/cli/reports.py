@@ -264,4 +264,5 @@ def cmd_report_merge(args: argparse.Namespace) -> int:
         print(f"Ledger: {merged.ledger}")
     run = json.loads((merged.run_dir / "run.json").read_text(encoding="utf-8"))
     statuses = [s for d in run["devices"] for s in d["checks"].values()]
-    return exit_code_for(statuses, not_completed=bool(run["not_completed"]))
+    incomplete = any(d["verdict"] == "incomplete" for d in run["devices"])
+    return exit_code_for(statuses, not_completed=bool(run["not_completed"]), incomplete=incomplete)

@@ -23,7 +23,8 @@ class ExitCode(IntEnum):
     NOTHING = 5
     """No check was selected, nothing was tested."""
     UNDECIDED = 6
-    """At least one check could not be decided: the certificate is incomplete."""
+    """At least one check could not be decided, or a device could not be identified: the
+    certificate is incomplete."""
 
 
 _HELP = {
@@ -34,7 +35,8 @@ _HELP = {
     ExitCode.USAGE: "usage or inventory error",
     ExitCode.NOTHING: "no check was selected, nothing was tested",
     ExitCode.UNDECIDED: "at least one check could not be decided (unreachable, timeout, "
-    "rejected command,\n     unparsable output, missing data): the certificate is incomplete",
+    "rejected command,\n     unparsable output, missing data), or a device could not be "
+    "identified: the certificate\n     is incomplete",
 }
 
 

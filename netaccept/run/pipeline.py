@@ -32,7 +32,7 @@ from netaccept.core.evidence import (
     write_recording,
 )
 from netaccept.core.exitcodes import ExitCode
-from netaccept.core.verdicts import CheckFailed, Status, Undecidable, Verdict
+from netaccept.core.verdicts import CheckFailed, Overall, Status, Undecidable, Verdict
 from netaccept.inventory import (
     CredentialsMissing,
     Device,
@@ -357,16 +357,25 @@ class AcceptanceRun:
             software = self.fact(device, FACTS["software"])
         except Undecidable as exc:
             errors.append(f"software version: {exc}")
+        board_id = software.processor_board_id if software else ""
         try:
             chassis = self.fact(device, FACTS["chassis"])
         except Undecidable as exc:
-            errors.append(f"chassis serial: {exc}")
+            if not board_id:  # show version's processor board id is the chassis serial
+                errors.append(f"chassis serial: {exc}")
+        hostname = software.hostname or None if software else None
+        if hostname and not _same_name(hostname, device.name):
+            errors.append(
+                f"hostname: the router at {device.host}:{device.port} calls itself "
+                f"{hostname}, not {device.name}: a wrong address or port forward? Its results "
+                f"are not certified as {device.name}'s"
+            )
         return Identity(
-            hostname=software.hostname or None if software else None,
+            hostname=hostname,
             model=(chassis.pid if chassis else None) or (software.model if software else None),
             chassis_pid=chassis.pid if chassis else None,
             chassis_description=chassis.description if chassis else None,
-            chassis_serial=chassis.serial if chassis else None,
+            chassis_serial=chassis.serial if chassis else (board_id or None),
             processor_board_id=software.processor_board_id or None if software else None,
             software_version=software.version if software else None,
             image=software.image or None if software else None,
@@ -522,6 +531,7 @@ class AcceptanceRun:
             (r.status for r in self.results),
             interrupted=interrupted is not None,
             not_completed=bool(self.not_completed),
+            incomplete=any(c.verdict is Overall.INCOMPLETE for c in self.certificates),
         )
 
     def _completed(self, device: Device, interrupted: str | None) -> bool:
@@ -581,12 +591,24 @@ class AcceptanceRun:
         }
 
 
+def _same_name(hostname: str, name: str) -> bool:
+    """The router's hostname is the inventory's name (or its first label), in any case."""
+    hostname, name = hostname.lower(), name.lower()
+    return hostname in (name, name.split(".")[0])
+
+
 def exit_code_for(
-    statuses: Iterable[str], *, interrupted: bool = False, not_completed: bool = False
+    statuses: Iterable[str],
+    *,
+    interrupted: bool = False,
+    not_completed: bool = False,
+    incomplete: bool = False,
 ) -> int:
     """The run's exit code from its checks' statuses (one rule for `run` and `report merge`).
 
-    Devices not completed leave the run undecided even when every decided check passed.
+    Devices not completed leave the run undecided even when every decided check passed; so
+    does a certificate left incomplete by its identity (`incomplete`: the equipment could not
+    be named, or it is not the one the inventory names).
     """
     found = {Status(s) for s in statuses}
     if interrupted:
@@ -595,7 +617,7 @@ def exit_code_for(
         return ExitCode.UNDECIDED
     if found <= {Status.SKIPPED}:
         return ExitCode.NOTHING
-    if Status.ERROR in found:
+    if Status.ERROR in found or incomplete:
         return ExitCode.UNDECIDED
     if Status.FAIL in found:
         return ExitCode.FAIL

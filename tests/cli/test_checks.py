@@ -175,13 +175,44 @@ def test_command_missing_from_a_recording_is_an_error_naming_it(tmp_path: Path) 
     )
 
 
+REJECTED = "show inventory\n               ^\n% Invalid input detected at '^' marker.\n"
+
+
+@pytest.mark.parametrize("inventory", [None, REJECTED], ids=["missing", "rejected"])
+def test_without_show_inventory_the_serial_is_show_versions_board_id(
+    tmp_path: Path, inventory: str | None
+) -> None:
+    # A router that refuses `show inventory` still identifies itself in `show version`.
+    result = replay(tmp_path, IOS, {"show inventory": inventory}, "bgp_neighbors")
+    cert = result.certificate(IOS)
+    assert cert["verdict"] == "pass" and cert["identity_errors"] == []
+    assert cert["device"]["chassis_serial"] == cert["device"]["processor_board_id"]
+    assert cert["device"]["chassis_serial"] == "SAD09320A1K"
+
+
 def test_missing_identity_makes_the_certificate_incomplete(tmp_path: Path) -> None:
-    result = replay(tmp_path, IOS, {"show inventory": None}, "bgp_neighbors")
+    # Neither `show inventory` nor a processor board id: nothing names the equipment.
+    version = output(IOS, "show version")
+    board = next(ln for ln in version.splitlines() if ln.startswith("Processor board ID"))
+    edits = {"show inventory": None, "show version": version.replace(board + "\n", "")}
+    result = replay(tmp_path, IOS, edits, "bgp_neighbors")
     cert = result.certificate(IOS)
     assert cert["checks"][0]["status"] == "pass"
     assert cert["verdict"] == "incomplete"
     assert any("chassis serial" in e for e in cert["identity_errors"])
     assert cert["device"]["chassis_serial"] is None
+
+
+def test_a_router_calling_itself_by_another_name_is_not_certified(tmp_path: Path) -> None:
+    # A wrong address or port forward: the router answering is nyc-gsr-07.
+    version = output(IOS, "show version").replace("nyc-gsr-01 uptime is", "nyc-gsr-07 uptime is")
+    result = replay(tmp_path, IOS, {"show version": version}, "bgp_neighbors")
+    cert = result.certificate(IOS)
+    assert cert["verdict"] == "incomplete"
+    assert any("calls itself nyc-gsr-07, not nyc-gsr-01" in e for e in cert["identity_errors"]), (
+        cert["identity_errors"]
+    )
+    assert result.code == 6
 
 
 def test_missing_expected_values_are_an_error_not_a_pass(tmp_path: Path) -> None:

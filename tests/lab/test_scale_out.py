@@ -247,4 +247,5 @@ def test_one_exit_rule_for_run_and_merge() -> None:
     assert exit_code_for([]) == 5 and exit_code_for(["skipped"]) == 5
     # Devices not completed (a worker died): undecided, even if every decided check passed.
     assert exit_code_for(["pass"], not_completed=True) == 6
+    assert exit_code_for(["pass"], incomplete=True) == 6  # a device not identified
     assert exit_code_for(["pass"], interrupted=True, not_completed=True) == 2
