@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from netaccept.core.asnumbers import asplain
 from netaccept.core.catalogue import PlatformName
 from netaccept.inventory.errors import InventoryError, Problem, _suggest
 
@@ -198,9 +199,8 @@ def _as_number(value: object) -> int:
     """An AS number as asplain: an integer, or a string in asplain or asdot (high.low).
 
     YAML reads an unquoted `65010.12` as a float, in which 65010.1 and 65010.10 are the same
-    number: a float is refused, with the advice to quote it. (The router side reads the
-    same notations with `netaccept.platforms.configuration.asn`, which this layer may not
-    import; a test holds the two to the same answers.)
+    number: a float is refused, with the advice to quote it. The conversion is the router
+    side's too (`netaccept.core.asnumbers`).
     """
     if isinstance(value, float):
         raise ValueError(
@@ -216,7 +216,7 @@ def _as_number(value: object) -> int:
     high, _, low = text.partition(".")
     if low and (int(high) > 65535 or int(low) > 65535):
         raise ValueError(f"{text!r}: each half of an asdot AS number is 0 to 65535")
-    number = int(high) * 65536 + int(low) if low else int(high)
+    number = asplain(text)
     if not 1 <= number <= 4294967295:
         raise ValueError(f"AS {text} is out of range: AS numbers are 1 to 4294967295")
     return number

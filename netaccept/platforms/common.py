@@ -15,10 +15,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from netaccept.core.asnumbers import asplain as asn
 from netaccept.core.verdicts import Undecidable
 from netaccept.inventory import Device, Ping, Software
 from netaccept.platforms.config import Config
-from netaccept.platforms.configuration import LogTimeConfig, asn
+from netaccept.platforms.configuration import LogTimeConfig
 from netaccept.platforms.facts import (
     SEVERITY_NAMES,
     BgpSession,

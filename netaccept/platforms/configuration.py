@@ -407,12 +407,6 @@ def acl_entry(words: list[str], text: str) -> AclEntry | None:
     return AclEntry(words[0], source[0], text)
 
 
-def asn(text: str) -> int:
-    """An AS number in asplain (`65546`) or asdot (`1.10`, high.low) notation, as asplain."""
-    high, _, low = text.partition(".")
-    return int(high) * 65536 + int(low) if low else int(high)
-
-
 def child_value(line: Line | None, pattern: str) -> str | None:
     """Group 1 of the first direct child of `line` matching `pattern`."""
     if line is None:

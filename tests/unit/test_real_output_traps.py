@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from netaccept.core.asnumbers import asplain as asn
 from netaccept.core.interfaces import same_interface
 from netaccept.core.verdicts import Status
 from netaccept.inventory import (
@@ -40,7 +41,6 @@ from netaccept.inventory import (
 )
 from netaccept.lab.faults import BASE
 from netaccept.platforms import registry
-from netaccept.platforms.configuration import asn
 from netaccept.platforms.facts import FACTS, BgpSession, IsisAdjacency
 from netaccept.platforms.parsing import read
 from tests.conftest import LAB_INVENTORY, ROOT

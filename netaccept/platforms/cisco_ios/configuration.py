@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from netaccept.core.asnumbers import asplain as asn
 from netaccept.core.interfaces import same_interface
 from netaccept.platforms.config import Config
 from netaccept.platforms.configuration import (
@@ -30,7 +31,6 @@ from netaccept.platforms.configuration import (
     VtyLine,
     aaa_and_credentials,
     acl_entry,
-    asn,
     child_value,
     console_line,
     log_time,

@@ -8,6 +8,7 @@ neighbours and neighbor-groups under `router bgp`, `line default|template` with
 
 from __future__ import annotations
 
+from netaccept.core.asnumbers import asplain as asn
 from netaccept.core.interfaces import same_interface
 from netaccept.platforms.config import Config, Line
 from netaccept.platforms.configuration import (
@@ -27,7 +28,6 @@ from netaccept.platforms.configuration import (
     VtyLine,
     aaa_and_credentials,
     acl_entry,
-    asn,
     child_value,
     console_line,
     log_time,
