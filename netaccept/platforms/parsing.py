@@ -18,6 +18,10 @@ from typing import Any
 import textfsm
 
 from netaccept.core.paths import project_dir
+from netaccept.platforms.accounting import TABLES, account
+from netaccept.platforms.errors import ParseError
+
+__all__ = ["MAX_LINE", "ParseError", "Row", "Template", "parse", "read", "rejection", "template"]
 
 Row = dict[str, Any]
 
@@ -36,10 +40,6 @@ _REJECTED = re.compile(
 
 MAX_LINE = 1024
 """The longest line a template is given (real show output stays under 600 characters)."""
-
-
-class ParseError(Exception):
-    """The output could not be turned into facts; the checks that needed it cannot decide."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,9 @@ def parse(ref: str, output: str, command: str, empty_ok: bool = False) -> list[R
             f"template {ref} found nothing in the {len(output.splitlines())}-line output of "
             f"{command!r}; the output is not in the format the template knows"
         )
+    table = TABLES.get(ref)
+    if table is not None:
+        account(table, ref, output, rows, command)
     return rows
 
 
