@@ -571,11 +571,24 @@ def load_spec(path: Path) -> LabSpec:
     return LabSpec(tuple(routers), host, Path(key_path) if key_path else None, dns)
 
 
+def renamed(outputs: Mapping[str, str], recorded: str, name: str) -> dict[str, str]:
+    """`outputs` as the router `name` prints them, recorded from the router `recorded`.
+
+    A lab serves one recording under many names (fleets, faults, twins): each router calls
+    itself by its own name (`show version`, its configuration's `hostname`, its prompts), as
+    a real one does, so that the harness's identity check sees the router it asked for.
+    """
+    if recorded == name:
+        return dict(outputs)
+    own = re.compile(rf"(?<![\w.-]){re.escape(recorded)}(?![\w-])")
+    return {command: own.sub(name, text) for command, text in outputs.items()}
+
+
 def routers_from_spec(spec: LabSpec) -> list[LabRouter]:
     """Load every recording named in the spec."""
     routers = []
     for entry in spec.routers:
-        _device, platform, outputs = load_recording(entry.recording)
+        recorded, platform, outputs = load_recording(entry.recording)
         if platform != entry.platform:
             raise ValueError(
                 f"router {entry.name}: spec says {entry.platform} but recording "
@@ -585,7 +598,7 @@ def routers_from_spec(spec: LabSpec) -> list[LabRouter]:
             LabRouter(
                 entry.name,
                 entry.platform,
-                outputs,
+                renamed(outputs, recorded, entry.name),
                 entry.port,
                 entry.latency,
                 host_key_path=entry.host_key_path,

@@ -363,8 +363,15 @@ class AcceptanceRun:
         except Undecidable as exc:
             if not board_id:  # show version's processor board id is the chassis serial
                 errors.append(f"chassis serial: {exc}")
+        hostname = software.hostname or None if software else None
+        if hostname and not _same_name(hostname, device.name):
+            errors.append(
+                f"hostname: the router at {device.host}:{device.port} calls itself "
+                f"{hostname}, not {device.name}: a wrong address or port forward? Its results "
+                f"are not certified as {device.name}'s"
+            )
         return Identity(
-            hostname=software.hostname or None if software else None,
+            hostname=hostname,
             model=(chassis.pid if chassis else None) or (software.model if software else None),
             chassis_pid=chassis.pid if chassis else None,
             chassis_description=chassis.description if chassis else None,
@@ -582,6 +589,12 @@ class AcceptanceRun:
             )
             for order, a in statements.items()
         }
+
+
+def _same_name(hostname: str, name: str) -> bool:
+    """The router's hostname is the inventory's name (or its first label), in any case."""
+    hostname, name = hostname.lower(), name.lower()
+    return hostname in (name, name.split(".")[0])
 
 
 def exit_code_for(

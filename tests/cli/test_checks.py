@@ -203,6 +203,18 @@ def test_missing_identity_makes_the_certificate_incomplete(tmp_path: Path) -> No
     assert cert["device"]["chassis_serial"] is None
 
 
+def test_a_router_calling_itself_by_another_name_is_not_certified(tmp_path: Path) -> None:
+    # A wrong address or port forward: the router answering is nyc-gsr-07.
+    version = output(IOS, "show version").replace("nyc-gsr-01 uptime is", "nyc-gsr-07 uptime is")
+    result = replay(tmp_path, IOS, {"show version": version}, "bgp_neighbors")
+    cert = result.certificate(IOS)
+    assert cert["verdict"] == "incomplete"
+    assert any("calls itself nyc-gsr-07, not nyc-gsr-01" in e for e in cert["identity_errors"]), (
+        cert["identity_errors"]
+    )
+    assert result.code == 6
+
+
 def test_missing_expected_values_are_an_error_not_a_pass(tmp_path: Path) -> None:
     inventory = LAB_INVENTORY.read_text(encoding="utf-8")
     start = inventory.index("  - name: nyc-gsr-01")

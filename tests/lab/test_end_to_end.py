@@ -160,6 +160,20 @@ def test_unreachable_router_is_error_for_all_its_checks_while_others_complete(
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_a_port_forward_to_another_router_is_an_identity_error(lab: Lab, tmp_path: Path) -> None:
+    # nyc-gsr-01's address reaches chi-gsr-01 (a wrong port forward): over real SSH, the
+    # router that answers calls itself chi-gsr-01, and nothing is certified as nyc-gsr-01's.
+    result = netaccept(
+        "run", "--inventory", str(LAB_INVENTORY), "--device", "nyc-gsr-01", "--no-progress",
+        *lab.args(**{"nyc-gsr-01": lab.ports["chi-gsr-01"]}), out=tmp_path, env=lab.env(),
+    )  # fmt: skip
+    assert result.code == 6, result.stdout
+    cert = result.certificate("nyc-gsr-01")
+    assert cert["verdict"] == "incomplete"
+    errors = cert["identity_errors"]
+    assert any("calls itself chi-gsr-01, not nyc-gsr-01" in e for e in errors), errors
+
+
 def test_wrong_password_is_an_error_that_names_the_variable(lab: Lab, tmp_path: Path) -> None:
     env = {**lab.env(), "NETACCEPT_PASSWORD": "not-the-password"}
     result = netaccept(
