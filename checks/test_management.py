@@ -251,7 +251,8 @@ def test_vty_acl(device: Device, vty_config: VtyConfig, verdict: Verdict) -> Non
     one of `vty.permitted_prefixes` (and none permits any), and transport input is exactly
     `vty.transport_input` (default ssh). The IPv6 list on the line (IOS `ipv6
     access-class`; on IOS-XR the `ipv6 access-list` of the access-class's name) must exist
-    and permit nothing outside the IPv6 prefixes of `vty.permitted_prefixes` either.
+    and permit nothing outside the IPv6 prefixes of `vty.permitted_prefixes` either; a
+    router with IPv6 on any interface that is not shut down needs that IPv6 list.
     Fails naming the line without access-class, the missing ACL, the ACL line permitting
     too much, or the transport found.
     """
@@ -270,6 +271,12 @@ def test_vty_acl(device: Device, vty_config: VtyConfig, verdict: Verdict) -> Non
         _vty_list(device, line, "access-class", vty_config.acls, verdict)
         if line.ipv6_access_class is not None:
             _vty_list(device, line, "ipv6 access-class", vty_config.ipv6_acls, verdict)
+        elif vty_config.ipv6_interfaces:
+            # The IPv4 list filters IPv4 logins only.
+            verdict.fail(
+                f"{line.name}: no IPv6 access list, while IPv6 is enabled on "
+                f"{', '.join(vty_config.ipv6_interfaces)}: logins over IPv6 are not filtered"
+            )
         wanted = sorted(device.vty.transport_input)
         found = sorted(line.transport_input)
         verdict.expect(

@@ -127,6 +127,18 @@ class VtyConfig:
     lines: list[VtyLine]
     acls: dict[str, list[AclEntry]] = field(default_factory=dict)
     ipv6_acls: dict[str, list[AclEntry]] = field(default_factory=dict)
+    # Interfaces with an IPv6 address (or `ipv6 enable`): the router takes logins over IPv6.
+    ipv6_interfaces: list[str] = field(default_factory=list)
+
+
+def ipv6_interfaces(config: Config) -> list[str]:
+    """The interfaces that have an IPv6 address, a link-local one included (both platforms)."""
+    return [
+        interface.text.split()[1]
+        for interface in config.find(r"interface\s+\S+")
+        if interface.first(r"ipv6\s+(address|enable)\b") is not None
+        and interface.first(r"shutdown\s*$") is None
+    ]
 
 
 @dataclass(frozen=True)

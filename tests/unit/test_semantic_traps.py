@@ -461,6 +461,35 @@ def test_an_xr_ipv6_acl_of_the_vty_access_class_name_that_permits_any_fails_vty_
     assert "line default" in message and "permit ipv6 any any" in message
 
 
+def with_ipv6_on_loopback(device: Device, outputs: dict[str, str]) -> None:
+    if device.platform == "cisco_ios":
+        swap(outputs, RUN, "interface Loopback0\n ip address 192.0.2.1 255.255.255.255\n",
+             "interface Loopback0\n ip address 192.0.2.1 255.255.255.255\n"
+             " ipv6 address 2001:DB8:1::1/128\n")  # fmt: skip
+    else:
+        swap(outputs, RUN, "interface Loopback0\n ipv4 address 192.0.2.2 255.255.255.255\n",
+             "interface Loopback0\n ipv4 address 192.0.2.2 255.255.255.255\n"
+             " ipv6 address 2001:db8:1::2/128\n")  # fmt: skip
+
+
+@pytest.mark.parametrize("device", [IOS, XR], ids=["ios", "xr"])
+def test_ipv6_on_the_router_without_an_ipv6_vty_filter_fails_vty_acl(device: Device) -> None:
+    # The IPv4 access-class filters IPv4 logins only: with an IPv6 address on the router,
+    # anyone can reach the vty lines over IPv6.
+    outputs, _ = recorded(device)
+    with_ipv6_on_loopback(device, outputs)
+    status, message = run("vty_acl", device, outputs)
+    assert status is Status.FAIL, message
+    assert "IPv6" in message and "Loopback0" in message
+
+
+def test_ipv6_on_the_router_with_an_ipv6_access_class_that_denies_all_passes() -> None:
+    outputs = ios_with_ipv6_vty(" deny ipv6 any any log\n")
+    with_ipv6_on_loopback(IOS, outputs)
+    status, message = run("vty_acl", IOS, outputs)
+    assert status is Status.PASS, message
+
+
 # ---------------------------------------------------------------- ISIS on IOS-XR
 
 

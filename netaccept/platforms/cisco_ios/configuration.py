@@ -33,6 +33,7 @@ from netaccept.platforms.configuration import (
     acl_entry,
     child_value,
     console_line,
+    ipv6_interfaces,
     log_time,
     probe_life,
     tacacs_servers,
@@ -138,7 +139,7 @@ def vty_config(config: Config) -> VtyConfig:
             if entry:
                 entries.append(entry)
         acls[name] = entries
-    return VtyConfig(lines, acls, _ipv6_acls(config))
+    return VtyConfig(lines, acls, _ipv6_acls(config), ipv6_interfaces(config))
 
 
 def _ipv6_acls(config: Config) -> dict[str, list[AclEntry]]:

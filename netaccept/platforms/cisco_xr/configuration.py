@@ -30,6 +30,7 @@ from netaccept.platforms.configuration import (
     acl_entry,
     child_value,
     console_line,
+    ipv6_interfaces,
     log_time,
     probe_life,
     tacacs_servers,
@@ -111,7 +112,7 @@ def vty_config(config: Config) -> VtyConfig:
                 name if name in acls["ipv6"] else None,
             )
         )
-    return VtyConfig(lines, acls["ipv4"], acls["ipv6"])
+    return VtyConfig(lines, acls["ipv4"], acls["ipv6"], ipv6_interfaces(config))
 
 
 def _xr_ace(text: str) -> AclEntry | None:
