@@ -572,16 +572,21 @@ def load_spec(path: Path) -> LabSpec:
 
 
 def renamed(outputs: Mapping[str, str], recorded: str, name: str) -> dict[str, str]:
-    """`outputs` as the router `name` prints them, recorded from the router `recorded`.
+    """`outputs` as the router `name` prints them, recorded from another router.
 
     A lab serves one recording under many names (fleets, faults, twins): each router calls
     itself by its own name (`show version`, its configuration's `hostname`, its prompts), as
-    a real one does, so that the harness's identity check sees the router it asked for.
+    a real one does, so that the harness's identity check sees the router it asked for. The
+    name the outputs use is their configuration's `hostname` (a copied recording may have
+    been given another `device`), else `recorded`.
     """
-    if recorded == name:
+    config = outputs.get("show running-config", "")
+    found = re.search(r"^hostname\s+(\S+)\s*$", config, re.M)
+    own = found.group(1) if found else recorded
+    if own == name:
         return dict(outputs)
-    own = re.compile(rf"(?<![\w.-]){re.escape(recorded)}(?![\w-])")
-    return {command: own.sub(name, text) for command, text in outputs.items()}
+    word = re.compile(rf"(?<![\w.-]){re.escape(own)}(?![\w-])")
+    return {command: word.sub(name, text) for command, text in outputs.items()}
 
 
 def routers_from_spec(spec: LabSpec) -> list[LabRouter]:
