@@ -22,20 +22,32 @@ def test_ios_version(device: Device, software: SoftwareFacts, verdict: Verdict) 
     """Verify IOS version (Schedule 2, line 16).
 
     Passes when the version `show version` reports equals `software.version` and the
-    system image file equals `software.image`, both exactly (12.0(32)SY8 is not
-    12.0(32)SY; disk0:x.bin is not slot0:x.bin).
+    running image equals `software.image`, both exactly (12.0(32)SY8 is not 12.0(32)SY;
+    disk0:x.bin is not slot0:x.bin). The version is as printed, an engineering build's
+    too (`Experimental Version 17.3.20200113:071936`). The image is show version's system
+    image file; 64-bit IOS-XR prints none, and its image is the package that
+    `show install active summary` marks `[Boot image]` (`ncs5500-xr-7.3.2`).
     Fails naming the expected and the running value for each that differs.
+    An error when the version is the approved one but the router names no image (IOS's
+    "Running default software", IOS-XR 7 LNT), or the install summary cannot be read.
     """
     version, image, _md5 = _approved(device, "ios_version")
-    verdict.expect(
+    same_version = verdict.expect(
         software.version == version,
         ok=f"running version {software.version} is the approved one",
         fail=f"running version {software.version}, approved {version}",
     )
+    if not software.image:
+        if not same_version:
+            return  # the version alone fails the check
+        raise Undecidable(
+            f"{device.name} names no running image to compare with {image}: "
+            f"{software.image_unknown}"
+        )
     verdict.expect(
         software.image == image,
         ok=f"running image {software.image} is the approved one",
-        fail=f"running image {software.image or '(none reported)'}, approved {image}",
+        fail=f"running image {software.image}, approved {image}",
     )
 
 

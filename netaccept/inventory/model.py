@@ -54,6 +54,8 @@ FilePath = Annotated[
     StringConstraints(pattern=r"^[a-z][a-z0-9]*:/?[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$"),
     AfterValidator(_no_dot_segments),
 ]
+# A package that 64-bit IOS-XR names as its boot image (`ncs5500-xr-7.3.2`): not a file.
+PackageName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 # The pattern is checked before `to_lower` applies, so it must accept both cases.
 Md5 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32}$", to_lower=True)]
 EnvVar = Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")]
@@ -170,8 +172,15 @@ class Software(_Model):
     """The approved software for the device: `ios_version` and `flash` compare against it."""
 
     version: Text
-    image: FilePath
+    # A file on flash (`disk0:c12kprp-k4p-mz.120-32.SY8.bin`), or on 64-bit IOS-XR the boot
+    # image package `show install active summary` names (`ncs5500-xr-7.3.2`).
+    image: FilePath | PackageName
     md5: Md5 | None = None
+
+    @property
+    def is_file(self) -> bool:
+        """True when `image` is a file on flash (`fs:path`), not a package name."""
+        return ":" in self.image
 
     @property
     def filesystem(self) -> str:

@@ -59,6 +59,8 @@ def approved(device: Device) -> Software:
 
 
 def software(rows: list[Row], _device: Device) -> SoftwareFacts:
+    """`show version`'s one record. The image is unknown (empty) where no `System image file`
+    line is printed: IOS's "Running default software", 64-bit IOS-XR (see its recipe)."""
     row = one_row(rows, "show version")
     if not row["VERSION"]:
         raise ParseError("show version has no software version line")
@@ -70,6 +72,7 @@ def software(rows: list[Row], _device: Device) -> SoftwareFacts:
         processor_board_id=row.get("PROCESSOR_BOARD_ID", ""),
         uptime=row["UPTIME"],
         memory_kb=_kilobytes(row.get("MEMORY_KB") or row.get("MEMORY") or ""),
+        image_unknown="" if row["IMAGE"] else "show version prints no system image file",
     )
 
 
@@ -148,14 +151,27 @@ def directory(rows: list[Row], device: Device) -> Directory:
     )
 
 
+def image_file(device: Device) -> str:
+    """The approved image as a file on flash; Undecidable when it names a package."""
+    software = approved(device)
+    if not software.is_file:
+        raise Undecidable(
+            f"software.image {software.image} of {device.name} names a package (64-bit "
+            "IOS-XR's boot image), not a file on flash: the flash check needs a file; list "
+            "flash under not_applicable with that reason"
+        )
+    return software.image
+
+
 def dir_path(device: Device) -> str:
+    image_file(device)
     software = approved(device)
     return software.filesystem + software.directory
 
 
 def md5(rows: list[Row], device: Device) -> FileDigest:
     row = one_row(rows, "MD5")
-    return FileDigest(approved(device).image, str(row["MD5"]).lower())
+    return FileDigest(image_file(device), str(row["MD5"]).lower())
 
 
 def num(row: Row, key: str) -> int:

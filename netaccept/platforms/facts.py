@@ -27,7 +27,7 @@ from netaccept.platforms.configuration import (
     TransferSources,
     VtyConfig,
 )
-from netaccept.platforms.parsing import ParseError
+from netaccept.platforms.parsing import ParseError, read
 
 T = TypeVar("T")
 
@@ -41,6 +41,9 @@ class SoftwareFacts:
 
     hostname: str
     version: str
+    # The running image as the router names it: show version's system image file, or on
+    # 64-bit IOS-XR the `[Boot image]` package of `show install active summary`; empty when
+    # the router names none, and then `image_unknown` says why.
     image: str
     model: str
     processor_board_id: str
@@ -48,6 +51,7 @@ class SoftwareFacts:
     # The memory figure the processor line gives first, as printed: on IOS that is main
     # memory without I/O memory, not the DRAM. The DRAM is `MemoryFacts.dram_kb`.
     memory_kb: int | None
+    image_unknown: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,12 +244,32 @@ class LogFacts:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """An optional source's output that could not be read, and why (the router's refusal,
+    or the reader's complaint): what its recipe's builder is given instead of rows."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Source:
     """One command and the reader of its output: `ntc:NAME`, `own:NAME` or `config`."""
 
     command: str
     reader: str
     empty_ok: bool = False  # an empty table is a valid answer (an empty log buffer)
+    # The fact can do without this output (the router may refuse the command): when it
+    # cannot be read, the builder is given `Unread` and decides whether it needed it.
+    optional: bool = False
+
+    def read(self, output: str) -> Any:
+        """`output` read by this source's reader; `Unread` for an optional source that fails."""
+        try:
+            return read(self.reader, output, self.command, self.empty_ok)
+        except ParseError as exc:
+            if not self.optional:
+                raise
+            return Unread(str(exc))
 
 
 @dataclass(frozen=True)
@@ -306,7 +330,9 @@ class Fact(Generic[T]):
 
 # ---------------------------------------------------------------- the facts
 
-SOFTWARE: Fact[SoftwareFacts] = Fact("software", "the running software (show version)")
+SOFTWARE: Fact[SoftwareFacts] = Fact(
+    "software", "the running software (show version / show version, show install active summary)"
+)
 CHASSIS: Fact[Chassis] = Fact("chassis", "the chassis identity (show inventory)")
 BGP_SESSIONS: Fact[list[BgpSession]] = Fact(
     "bgp_sessions", "the BGP session table (show ip bgp summary / show bgp summary)"

@@ -12,7 +12,7 @@ from typing import Any
 from netaccept.inventory import Device
 from netaccept.platforms import common, facts
 from netaccept.platforms.cisco_ios.configuration import log_time_config
-from netaccept.platforms.common import approved, dir_path, num
+from netaccept.platforms.common import dir_path, image_file, num
 from netaccept.platforms.facts import (
     InterfaceState,
     MemoryFacts,
@@ -101,8 +101,9 @@ RECIPES: dict[str, Recipe[Any]] = {
     facts.SOFTWARE.name: one(
         lambda d: "show version", "own:cisco_ios_show_version", common.software
     ),
+    # ntc-templates' cisco_ios_show_inventory cuts serials at a hyphen and PIDs at a blank.
     facts.CHASSIS.name: one(
-        lambda d: "show inventory", "ntc:cisco_ios_show_inventory", common.chassis
+        lambda d: "show inventory", "own:cisco_ios_show_inventory", common.chassis
     ),
     facts.BGP_SESSIONS.name: one(
         lambda d: "show ip bgp summary", "own:cisco_ios_show_ip_bgp_summary", common.bgp_sessions
@@ -116,7 +117,7 @@ RECIPES: dict[str, Recipe[Any]] = {
         lambda d: f"dir {dir_path(d)}", "ntc:cisco_ios_dir", common.directory
     ),
     facts.IMAGE_MD5.name: one(
-        lambda d: f"verify /md5 {approved(d).image}", "own:cisco_ios_verify_md5", common.md5
+        lambda d: f"verify /md5 {image_file(d)}", "own:cisco_ios_verify_md5", common.md5
     ),
     facts.INTERFACES.name: one(
         lambda d: "show interfaces", "own:cisco_ios_show_interfaces", _interfaces_ios
@@ -126,11 +127,12 @@ RECIPES: dict[str, Recipe[Any]] = {
         "ntc:cisco_ios_show_interfaces_description",
         common.descriptions,
     ),
+    # ntc-templates' cisco_ios_ping raises on result characters other than ! . U Q.
     facts.INTRAPOP_PINGS.name: common.ping_recipe(
-        "ntc:cisco_ios_ping", "repeat", common.intrapop_targets
+        "own:cisco_ios_ping", "repeat", common.intrapop_targets
     ),
     facts.CONNECTIVITY_PINGS.name: common.ping_recipe(
-        "ntc:cisco_ios_ping", "repeat", common.connectivity_targets
+        "own:cisco_ios_ping", "repeat", common.connectivity_targets
     ),
     facts.PROBE_RESULTS.name: Recipe(
         lambda d: [_sla_command(d), Source("show clock", "ntc:cisco_ios_show_clock")],

@@ -7,30 +7,32 @@ and how the rows become the typed fact.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from netaccept.inventory import Device
 from netaccept.platforms import common, facts
 from netaccept.platforms.cisco_xr.configuration import log_time_config
-from netaccept.platforms.common import approved, dir_path, num, one_row
+from netaccept.platforms.common import dir_path, image_file, num, one_row
 from netaccept.platforms.facts import (
     InterfaceState,
     MemoryFacts,
     Recipe,
+    SoftwareFacts,
     Source,
     TacacsServerStats,
+    Unread,
     one,
 )
 from netaccept.platforms.parsing import Row
 
 
 def _interfaces_xr(rows: list[Row], _device: Device) -> list[InterfaceState]:
-    # ntc's cisco_xr_show_interfaces names the line protocol ADMIN_STATE.
     return [
         InterfaceState(
             name=r["INTERFACE"],
             link=r["LINK_STATUS"],
-            protocol=r["ADMIN_STATE"],
+            protocol=r["PROTOCOL_STATUS"],
             description=r["DESCRIPTION"],
             address=r["IP_ADDRESS"],
             input_errors=_xr_count(r, "INPUT_ERRORS"),
@@ -67,6 +69,41 @@ def _tacacs_xr(rows: list[Row], _device: Device) -> list[TacacsServerStats]:
     ]
 
 
+def _software_xr(parsed: list[Any], device: Device) -> SoftwareFacts:
+    """show version's facts; its image, or else the install summary's boot image.
+
+    Classic IOS-XR names the image in show version ("disk0:c12k-os-mbi-3.9.1/mbiprp-rp.vm").
+    64-bit IOS-XR prints no such line: its image is the package the install summary marks
+    "[Boot image]" ("ncs5500-xr-7.3.2"). Where neither names one (IOS-XR 7 LNT), the image
+    stays unknown and `image_unknown` says why.
+    """
+    version_rows, installed = parsed
+    software = common.software(version_rows, device)
+    if software.image:
+        return software
+    image, unknown = _boot_image(installed)
+    return replace(
+        software,
+        image=image,
+        image_unknown=f"{software.image_unknown}, and {unknown}" if unknown else "",
+    )
+
+
+def _boot_image(installed: list[Row] | Unread) -> tuple[str, str]:
+    """The install summary's one boot image, or "" and why there is none."""
+    if isinstance(installed, Unread):
+        return "", f"show install active summary could not be read ({installed.reason})"
+    boot = sorted({r["PACKAGE"] for r in installed if r["BOOT"]})
+    if not boot:
+        return "", "show install active summary marks no package as the [Boot image]"
+    if len(boot) > 1:
+        return "", (
+            "show install active summary marks several packages as the [Boot image] "
+            f"({', '.join(boot)})"
+        )
+    return boot[0], ""
+
+
 def _memory_xr(parsed: list[Any], device: Device) -> MemoryFacts:
     rows, version_rows = parsed
     row = one_row(rows, "memory summary")
@@ -79,8 +116,18 @@ def _memory_xr(parsed: list[Any], device: Device) -> MemoryFacts:
 
 
 RECIPES: dict[str, Recipe[Any]] = {
-    facts.SOFTWARE.name: one(
-        lambda d: "show version", "own:cisco_xr_show_version", common.software
+    # 64-bit IOS-XR names its image only in the install summary. The router may refuse that
+    # command (an older release, a restricted account): show version's image still decides.
+    facts.SOFTWARE.name: Recipe(
+        lambda d: [
+            Source("show version", "own:cisco_xr_show_version"),
+            Source(
+                "show install active summary",
+                "own:cisco_xr_show_install_active_summary",
+                optional=True,
+            ),
+        ],
+        _software_xr,
     ),
     facts.CHASSIS.name: one(
         lambda d: "show inventory", "ntc:cisco_xr_admin_show_inventory", common.chassis
@@ -98,10 +145,12 @@ RECIPES: dict[str, Recipe[Any]] = {
         lambda d: f"dir {dir_path(d)}", "own:cisco_xr_dir", common.directory
     ),
     facts.IMAGE_MD5.name: one(
-        lambda d: f"show md5 file {approved(d).image}", "own:cisco_xr_show_md5_file", common.md5
+        lambda d: f"show md5 file {image_file(d)}", "own:cisco_xr_show_md5_file", common.md5
     ),
+    # ntc-templates' cisco_xr_show_interfaces reads no error counts on l2transport
+    # sub-interfaces (their "N input drops, N queue drops, N input errors" lines).
     facts.INTERFACES.name: one(
-        lambda d: "show interfaces", "ntc:cisco_xr_show_interfaces", _interfaces_xr
+        lambda d: "show interfaces", "own:cisco_xr_show_interfaces", _interfaces_xr
     ),
     facts.DESCRIPTIONS.name: one(
         lambda d: "show interfaces description",
