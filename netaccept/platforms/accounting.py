@@ -119,13 +119,6 @@ _NO_CODE = r"^(?!.*%[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*-[0-7]-[A-Za-z0-9_]+\s*:).*\
 _INDENTED = r"^\s+\S"
 
 TABLES: dict[str, Table] = {
-    "ntc:cisco_ios_show_inventory": Table(
-        "inventory",
-        row=r'^NAME:\s+"(?P<NAME>[^"]*)",\s+DESCR:\s+"(?P<DESCR>[^"]*)"\s*$',
-        body=r"^\s*PID:.*\bSN:.*$",
-        # IOS-XE's advice before the list.
-        known=(r'^INFO:\s+Please\s+use\s+"show\s+license\s+UDI"',),
-    ),
     "ntc:cisco_ios_dir": Table(
         "directory",
         row=r"^\s*\d+\s+[-d][-rwx]\S*\s.*\s(?P<NAME>\S+)\s*$",
@@ -147,14 +140,13 @@ TABLES: dict[str, Table] = {
             r"^Total\s+neighbor\s+count:\s+\d+\s*$",
         ),
     ),
-    "ntc:cisco_xr_show_interfaces": Table(
-        "interface",
-        row=r"^(?P<INTERFACE>\S+)\s+is\s+.*,\s+line\s+protocol\s+is\s+.*$",
-        body=_INDENTED,
-    ),
     "own:cisco_ios_show_interfaces": Table(
         "interface",
-        row=r"^(?P<INTERFACE>\S+)\s+is\s+.*,\s+line\s+protocol\s+is\s+.*$",
+        # A pseudowire's heading has no line protocol: "pseudowire1 is up".
+        row=(
+            r"^(?P<INTERFACE>\S+)\s+is\s+(?:.*,\s+line\s+protocol\s+is\s+.*"
+            r"|(?:up|down|administratively\s+down|deleted)\s*)$"
+        ),
         body=_INDENTED,
     ),
     # ntc's template skips any line of three words whose third starts with a digit (meant for
@@ -167,6 +159,8 @@ TABLES: dict[str, Table] = {
     "own:cisco_ios_show_tacacs": Table(
         "TACACS+ server",
         row=r"^\s*Tacacs\+\s+Server\b(?:\s*:\s*(?P<SERVER>[^\s/]+))?.*$",
+        # IOS-XE 17's banner above the servers: "Show Tacacs" between two rules of "=".
+        known=(r"^=+\s*$", r"^\s*Show\s+Tacacs\s*$"),
         body=r"^\s*\S.*$",
     ),
     "own:cisco_ios_show_ip_sla_statistics": Table(
@@ -220,7 +214,10 @@ SELF_ACCOUNTED: dict[str, str] = {
     "own:cisco_ios_show_memory_statistics": "raises on any line but the header and pool rows",
     "own:cisco_xr_dir": "raises on any line it does not read",
     "own:cisco_xr_show_tacacs": "raises on any line it does not read",
+    "own:cisco_xr_show_install_active_summary": "raises on any line it does not read",
     "ntc:cisco_xr_admin_show_inventory": "ends with `^. -> Error`",
+    "own:cisco_ios_show_inventory": "raises on any line it does not read, and on a NAME alone",
+    "own:cisco_xr_show_interfaces": "raises on any line outside an indented interface block",
     "ntc:cisco_ios_show_interfaces_description": "ends every state with `^. -> Error`",
 }
 """Templates that raise on every line they do not read, by reference, with how."""
@@ -236,7 +233,7 @@ RECORDS: dict[str, str] = {
     "own:cisco_xr_show_memory_summary": "one record; raises on any line it does not read",
     "own:cisco_ios_show_logging_buffer": "the one Buffer logging line of the header",
     "own:cisco_xr_show_logging_buffer": "the one Buffer logging line of the header",
-    "ntc:cisco_ios_ping": "one result; ends with `^.* -> Error`",
+    "own:cisco_ios_ping": "one result; raises on any line it does not read",
     "ntc:cisco_xr_ping": "one result; ends with `^.* -> Error`",
 }
 """Outputs that are one record, not a table, by template reference, with how it is refused."""

@@ -115,8 +115,6 @@ UNKNOWN = "ZZ9/9/9     unknown-format      42"
 # A line each table's router could print that its template does not read, inserted before
 # the last line that `at` matches (the last row: inside the table, not before it).
 VARIANTS: dict[str, tuple[str, str]] = {
-    # A NAME line the template overwrites with the next one: that module is never listed.
-    "ntc:cisco_ios_show_inventory": (r"^NAME:", 'NAME: "module 9", DESCR: "Line card 9"'),
     # A file without a date: the template needs a date column and drops it.
     "ntc:cisco_ios_dir": (r"^\s*\d+\s+[-d]", "   99  -rw-      123456  ghost.bin"),
     # A system id long enough to wrap onto a line of its own.
@@ -125,8 +123,6 @@ VARIANTS: dict[str, tuple[str, str]] = {
         "chi-gsr-09-very-long-name\n                 Gi0/3/0/9        *PtoP*         Up    25"
         "       L2   Capable",
     ),
-    # An interface heading in a form the template does not know.
-    "ntc:cisco_xr_show_interfaces": (r"^\S+ is ", "GigabitEthernet0/9/0/9 is up (err-disabled)"),
     "own:cisco_ios_show_interfaces": (r"^\S+ is ", "POS9/0 is up (err-disabled)"),
     # A server heading the template does not know: the server's lines merge into the next.
     "own:cisco_ios_show_tacacs": (r"^\s*Tacacs\+", "Tacacs+ Server : 10.9.9.9/49 (private)"),
