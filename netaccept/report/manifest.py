@@ -4,17 +4,21 @@ The names and schemas of a signed device directory (`certificate.json`, `certifi
 and the copies beside them), the canonical byte form a signature is computed over
 (`canonical_json`, `signed_payload`), and the files a manifest covers: every evidence file
 a certificate lists, the copies present and `certificate.json` itself, each hashed with
-SHA-256 and refused when its name is not a plain relative path inside the device directory
-or resolves outside it. `netaccept.report.signing` writes a manifest and
-`netaccept.report.verify` checks one; the file format is described in
-`netaccept.report.signing`.
+SHA-256 and refused when its name is not a plain relative path inside the device directory,
+when it is not a regular file (a symbolic link, a FIFO, a device: never followed or opened)
+or reached through a link, or when it is larger than a file of its kind may be: every read
+is bounded by the size the file had when it was opened (`_read_bounded`, `_sha256_file`).
+`netaccept.report.signing` writes a manifest and `netaccept.report.verify` checks one; the
+file format is described in `netaccept.report.signing`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import os
+import stat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -91,33 +95,134 @@ def _safe_relative(name: str) -> bool:
     return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
+MAX_JSON_BYTES = 32 << 20
+"""The most `certificate.json`, `certificate.sig` or `run.json` may be: a certificate of a
+router with thousands of interfaces is a few MB. Anything larger is refused unread."""
+MAX_FILE_BYTES = 1 << 30
+"""The most an evidence file or a copy may be: far beyond any router output or PDF."""
+
+
 class _Unreadable(Exception):
-    pass
+    """A file that is refused before or while it is read; the message says why."""
 
 
-def _sha256_file(directory: Path, name: str) -> str | None:
-    """SHA-256 of `directory/name`, None when it does not exist; `_Unreadable` otherwise."""
-    if not _safe_relative(name):
-        raise _Unreadable("not a plain relative path inside the device directory")
-    path = directory / name
-    if not path.exists() and not path.is_symlink():
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _describe(path: Path, mode: int) -> str:
+    """`_kind`, with where a symbolic link points (a link is never followed)."""
+    if not stat.S_ISLNK(mode):
+        return _kind(mode)
+    try:
+        return f"a symbolic link to {path.readlink()}"
+    except OSError:
+        return "a symbolic link"
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except FileNotFoundError:
         return None
-    try:
-        inside = path.resolve().is_relative_to(directory.resolve())
-    except (OSError, RuntimeError):
-        inside = False
-    if not inside:
-        raise _Unreadable("resolves outside the device directory")
-    if not path.is_file():
-        raise _Unreadable("not a regular file")
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
     except OSError as exc:
         raise _Unreadable(f"cannot be read: {exc.strerror}") from None
-    return digest.hexdigest()
+
+
+def _open_regular(directory: Path, name: str, limit: int) -> tuple[int, int] | None:
+    """(open descriptor, size) of `directory/name`, None when it does not exist.
+
+    Refuses (`_Unreadable`) a name that is not a plain relative path, a path through a
+    symbolic link or anything that is not a regular file (a link, a FIFO, a device: none is
+    followed or opened for reading), and a file larger than `limit`, unread.
+    """
+    if not _safe_relative(name):
+        raise _Unreadable("not a plain relative path inside the device directory")
+    parts = name.split("/")
+    current = directory
+    for part in parts[:-1]:
+        current = current / part
+        found = _lstat(current)
+        if found is None:
+            return None
+        if not stat.S_ISDIR(found.st_mode):
+            raise _Unreadable(f"reached through {part}, {_describe(current, found.st_mode)}")
+    path = current / parts[-1]
+    found = _lstat(path)
+    if found is None:
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        raise _Unreadable(f"{_describe(path, found.st_mode)}, not a regular file")
+    # O_NOFOLLOW and O_NONBLOCK: a link or FIFO swapped in since lstat neither is followed
+    # nor blocks the open; fstat then tells what was opened.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise _Unreadable(f"cannot be read: {exc.strerror}") from None
+    opened = os.fstat(fd)
+    if (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
+        os.close(fd)
+        raise _Unreadable("was replaced while it was being opened")
+    if opened.st_size > limit:
+        os.close(fd)
+        raise _Unreadable(
+            f"{opened.st_size:,} bytes, larger than the {limit:,} bytes such a file may be "
+            "(not read)"
+        )
+    return fd, opened.st_size
+
+
+def _read_into(directory: Path, name: str, limit: int, sink: Callable[[bytes], object]) -> bool:
+    """Feed a regular file's bytes to `sink`, never more than its size when opened.
+
+    False when it does not exist; `_Unreadable` when it is refused (see `_open_regular`) or
+    changes size while it is read.
+    """
+    opened = _open_regular(directory, name, limit)
+    if opened is None:
+        return False
+    fd, size = opened
+    try:
+        remaining = size
+        while remaining > 0:
+            chunk = os.read(fd, min(_CHUNK, remaining))
+            if not chunk:
+                raise _Unreadable("shrank while it was read")
+            remaining -= len(chunk)
+            sink(chunk)
+        if os.read(fd, 1):
+            raise _Unreadable("grew while it was read")
+    except OSError as exc:
+        raise _Unreadable(f"cannot be read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    return True
+
+
+def _read_bounded(directory: Path, name: str, limit: int = MAX_JSON_BYTES) -> bytes | None:
+    """The whole of a regular file no larger than `limit`; None when it does not exist."""
+    parts: list[bytes] = []
+    return b"".join(parts) if _read_into(directory, name, limit, parts.append) else None
+
+
+def _sha256_file(directory: Path, name: str, limit: int = MAX_FILE_BYTES) -> str | None:
+    """SHA-256 of `directory/name`, None when it does not exist; `_Unreadable` otherwise."""
+    digest = hashlib.sha256()
+    return digest.hexdigest() if _read_into(directory, name, limit, digest.update) else None
 
 
 @dataclass(frozen=True)
@@ -165,4 +270,5 @@ def _covered(certificate_refs: list[_Ref], existing_copies: list[str]) -> list[s
 
 
 def _existing_copies(device_dir: Path) -> list[str]:
-    return [name for name in COPIES if (device_dir / name).exists()]
+    """The copies present, whatever they are: one that is a link or a FIFO is refused by name."""
+    return [name for name in COPIES if os.path.lexists(device_dir / name)]

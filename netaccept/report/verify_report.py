@@ -24,6 +24,7 @@ class DeviceVerification:
     name: str
     directory: Path
     signature: SignatureState = "missing"
+    run: str | None = None  # the run its certificate names
     files_matched: int = 0
     problems: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
@@ -76,9 +77,13 @@ class VerifyReport:
         return "VERIFIED" if self.authenticated else "UNVERIFIED-KEY"
 
     def render(self, verbose: bool = False) -> str:
+        """The report as text; any character that is not printable (a file name is anyone's
+        choice) is shown escaped, never sent to the terminal."""
         failed = sum(1 for d in self.devices if not d.ok)
         count = f"{len(self.devices)} device{'s' if len(self.devices) != 1 else ''}"
-        if self.status == "FAILED":
+        if self.status == "FAILED" and not failed:
+            head = f"FAILED: the run does not verify, though each of {count} does ({self.target})"
+        elif self.status == "FAILED":
             head = f"FAILED: {failed} of {count} did not verify ({self.target})"
         elif self.status == "VERIFIED":
             head = f"VERIFIED: {count}, signed with {self.key} ({self.target})"
@@ -103,6 +108,8 @@ class VerifyReport:
                 detail = f"signature valid, {device.files_matched} files match"
             else:
                 detail = f"signature NOT checked, {device.files_matched} files match"
+            if device.run is not None:
+                detail += f", run {device.run}"
             lines.append(f"  {device.name:<{width}}  {device.status:<14}  {detail}")
         if self.problems:
             lines.append("Problems:")
@@ -113,4 +120,10 @@ class VerifyReport:
         if verbose and self.checked:
             lines.append("Checked:")
             lines.extend(f"  {c}" for c in self.checked)
-        return "\n".join(lines) + "\n"
+        return "\n".join(_printable(line) for line in lines) + "\n"
+
+
+def _printable(line: str) -> str:
+    if line.isprintable():
+        return line
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in line)

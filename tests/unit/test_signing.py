@@ -729,11 +729,14 @@ def test_a_manifest_entry_added_after_signing_is_named(device: Path, keys: Keys)
     assert any("99-planted" in p for p in report.problems)
 
 
-def test_extra_evidence_files_are_fine_and_noted(device: Path, keys: Keys) -> None:
+def test_a_file_added_to_evidence_after_signing_fails_verification(
+    device: Path, keys: Keys
+) -> None:
+    # Issue 12: anything in a signed device directory that the signature does not cover.
     (device / "evidence" / "99-extra.txt").write_text("extra\n", encoding="utf-8")
     report = verify(device, keys.public)
-    assert report.ok and report.status == "VERIFIED", report.render()
-    assert any("evidence/99-extra.txt" in n for n in report.notes)
+    assert_fails_naming(report, "evidence/99-extra.txt")
+    assert any("not covered by the signature" in p for p in report.problems)
 
 
 @pytest.mark.parametrize(
