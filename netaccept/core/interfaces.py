@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-# Longest aliases first; on these platforms `Po` in ISIS and CDP tables means POS.
+# Longest aliases first. `Po` in ISIS and CDP tables means POS with a slot (`PO4/0`), a
+# Port-channel without one (`Po12`).
 _FAMILIES: tuple[tuple[str, str], ...] = tuple(
     sorted(
         {
@@ -45,6 +46,8 @@ def interface_key(name: str) -> str:
     if not match:
         return name.strip().lower()
     prefix, numbers = match.group(1).lower(), match.group(2)
+    if prefix == "po" and "/" not in numbers:
+        return f"port-channel:{numbers}"  # `Po12`: a POS port always has a slot (`PO4/0`)
     for alias, family in _FAMILIES:
         if prefix == alias:
             return f"{family}:{numbers}"

@@ -513,6 +513,12 @@ def test_xr_isis_reader_keeps_every_row_genie_keeps(path: str) -> None:
         ("Te1/1", "TenGigabitEthernet1/1"),
         ("Tw1/0/1", "TwoGigabitEthernet1/0/1"),
         ("BE10.10", "Bundle-Ether10.10"),
+        # `Po` is a Port-channel when its number has no slot (IOS-XE prints `Po12`), a POS
+        # port when it has one (`PO4/0` on the GSR).
+        ("Po12", "Port-channel12"),
+        ("Po12.100", "Port-channel12.100"),
+        ("PO4/0", "POS4/0"),
+        ("Po4/1", "POS4/1"),
     ],
 )
 def test_interface_abbreviations_of_the_faster_ethernets(short: str, full: str) -> None:
@@ -525,6 +531,8 @@ def test_interface_abbreviations_of_the_faster_ethernets(short: str, full: str) 
         ("Twe1/0/1", "TwoGigabitEthernet1/0/1"),  # Twe is 25G, Tw is 2.5G
         ("Fo1/1/1", "FastEthernet1/1/1"),
         ("Te1/1", "TwentyFiveGigE1/1"),
+        ("Po12", "POS12"),
+        ("Po4/0", "Port-channel4/0"),
     ],
 )
 def test_interface_abbreviations_do_not_collide(a: str, b: str) -> None:
