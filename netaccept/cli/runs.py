@@ -19,6 +19,7 @@ from netaccept.core.exitcodes import ExitCode
 from netaccept.core.paths import project_dir
 from netaccept.inventory import Inventory, InventoryError
 from netaccept.run.options import pytest_args
+from netaccept.run.preflight import NOT_CONTACTED, Output, file_problem
 from netaccept.session.hostkeys import HostKeyPolicy
 
 # ---------------------------------------------------------------- run
@@ -76,12 +77,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     # pytest writes the JUnit file in place: have it write a temporary file beside it,
     # renamed over the real one when complete, so that a crash never leaves half of it.
     junit = Path(args.junitxml)
+    problem = file_problem(Output("--junitxml", junit), "a JUnit XML file")
+    if problem:  # before any router is contacted, as the plugin checks the other outputs
+        print_error(f"the run could not write its results, so {NOT_CONTACTED}:\n{problem}")
+        return ExitCode.USAGE
     partial = junit.with_name(f".{junit.name}.{os.getpid()}.partial")
     args.junitxml = str(partial)
     try:
         code = _run_pytest(_pytest_args(args))
         if partial.exists():
             partial.replace(junit)
+    except OSError as exc:
+        print_error(f"--junitxml {junit} could not be written ({exc.strerror or exc})")
+        return ExitCode.NOT_SAVED
     finally:
         args.junitxml = str(junit)
         partial.unlink(missing_ok=True)
@@ -229,7 +237,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for name, port in running.ports.items():
             extra += ["--netaccept-endpoint", f"{name}=127.0.0.1:{port}"]
         code = _run_pytest(_pytest_args(ns, extra))
-    if code in (ExitCode.USAGE, ExitCode.INTERRUPTED, 3):
+    if code in (ExitCode.USAGE, ExitCode.INTERRUPTED, ExitCode.INTERNAL, ExitCode.NOT_SAVED):
         return code
     console.print(
         "The demo lab has faulty routers on purpose (chi-gsr-02, nyc-gsr-03): their failures "

@@ -19,12 +19,17 @@ class ExitCode(IntEnum):
     INTERNAL = 3
     """Internal error; for the lab's own process: it refused to start."""
     USAGE = 4
-    """Usage or inventory error."""
+    """Usage or inventory error, or an output path or ledger that cannot be used: found
+    before any router is contacted."""
     NOTHING = 5
     """No check was selected, nothing was tested."""
     UNDECIDED = 6
     """At least one check could not be decided, or a device could not be identified: the
     certificate is incomplete."""
+    NOT_SAVED = 7
+    """The results could not all be written (disk full, I/O error, the ledger unusable at
+    the end): what was written is kept, and only the devices whose certificates are on
+    disk are in the ledger."""
 
 
 _HELP = {
@@ -32,11 +37,15 @@ _HELP = {
     ExitCode.FAIL: "at least one check failed (and every check was decided)",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitCode.INTERNAL: "internal error",
-    ExitCode.USAGE: "usage or inventory error",
+    ExitCode.USAGE: "usage or inventory error, or an output path or the ledger cannot be used "
+    "(found\n     before any router is contacted)",
     ExitCode.NOTHING: "no check was selected, nothing was tested",
     ExitCode.UNDECIDED: "at least one check could not be decided (unreachable, timeout, "
     "rejected command,\n     unparsable output, missing data), or a device could not be "
     "identified: the certificate\n     is incomplete",
+    ExitCode.NOT_SAVED: "the results could not all be written (disk full, I/O error, ledger): "
+    "what was\n     written is kept; only the devices whose certificates are on disk are in "
+    "the ledger",
 }
 
 

@@ -9,7 +9,8 @@ The package, by concern (every public name is importable from `netaccept.ledger`
 
 * `netaccept.ledger.rules`: the contract's rules (attempts, cycles, acceptance periods,
   remedies) and the statements they give a certificate;
-* `netaccept.ledger.store`: `Ledger`, the SQLite file, its transactions and concurrency;
+* `netaccept.ledger.store`: `Ledger`, the SQLite file, its transactions and concurrency
+  (waiting for another process's lock; a run recorded while its certificates are written);
 * `netaccept.ledger.schema`: the tables, and how times and dates are stored in them;
 * `netaccept.ledger.history`: the rows of every recorded run that `netaccept history` shows.
 """
@@ -30,6 +31,8 @@ from netaccept.ledger.store import (
     DuplicateRunError,
     Ledger,
     LedgerError,
+    PendingRun,
+    Waiting,
 )
 
 __all__ = [
@@ -44,6 +47,8 @@ __all__ = [
     "HistoryRow",
     "Ledger",
     "LedgerError",
+    "PendingRun",
     "PortAcceptance",
     "PortRecord",
+    "Waiting",
 ]

@@ -7,10 +7,13 @@ damaged or was written by a newer netaccept. `record_run` checks a run, places e
 result by the rules of `netaccept.ledger.rules` and stores it all in one transaction;
 recording the same run again with the same content changes nothing.
 
-Concurrency: every write is one `BEGIN IMMEDIATE` transaction in WAL mode with a 30 s busy
-timeout, so several processes can record runs at once; the writes are serialised and the
-attempt numbers come out consecutive (a UNIQUE constraint on order, cycle and attempt
-guards it too). One `Ledger` object belongs to one thread.
+Concurrency: every write is one `BEGIN IMMEDIATE` transaction in WAL mode, so several
+processes can record runs at once; the writes are serialised and the attempt numbers come
+out consecutive (a UNIQUE constraint on order, cycle and attempt guards it too). A write
+lock held by another process is waited for (30 s by default) in short steps, so that a
+signal (Ctrl-C) is handled at once and a `waiting` callback can say what the wait is for.
+`recording` holds the lock while its caller writes the certificates, and stores only the
+devices whose certificates were written. One `Ledger` object belongs to one thread.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +40,7 @@ from netaccept.ledger.rules import (
     _acceptance,
     _Counted,
     _place,
+    _Placement,
 )
 from netaccept.ledger.schema import (
     _SCHEMA,
@@ -46,6 +52,12 @@ from netaccept.ledger.schema import (
 
 BUSY_TIMEOUT_S: Final = 30.0
 DEFAULT_LEDGER: Final = Path("reports") / "ledger.sqlite"
+_WAIT_STEP_S: Final = 0.1  # SQLite waits for a lock this long at a time: signals in between
+
+Waiting = Callable[[float], None]
+"""Told, every step of a wait for another process's lock, how many seconds it has lasted.
+
+It may raise to stop waiting (the exception leaves the ledger as it was)."""
 
 
 class LedgerError(Exception):
@@ -56,16 +68,33 @@ class DuplicateRunError(LedgerError):
     """A run id already in the ledger was recorded again with different content."""
 
 
+@dataclass
+class PendingRun:
+    """A run being recorded: what its ports' certificates state, and the devices left out."""
+
+    acceptance: dict[str, PortAcceptance]
+    """Per order id: the port's attempt, dates and statement, for its certificate."""
+    dropped: set[str] = field(default_factory=set)
+
+    def drop(self, device: str) -> None:
+        """Leave `device` and its ports out of the ledger (its certificate is not on disk)."""
+        self.dropped.add(device)
+
+
 class Ledger:
     """The acceptance ledger in one SQLite file. Use as a context manager, or call close()."""
 
-    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, *, create: bool = True, waiting: Waiting | None = None
+    ) -> None:
         """Open the ledger at `path`, creating it (and its directory) when `create` is true.
 
         Raises LedgerError when the file is missing (create=False), is not SQLite, is a SQLite
         database of something else, is damaged, or was written by a newer netaccept.
+        `waiting` is told while a write waits for another process's lock (see `Waiting`).
         """
         self.path = Path(path)
+        self._waiting = waiting
         if self.path.is_dir():
             raise LedgerError(f"{self.path} is a directory; give the ledger file's path")
         if not self.path.exists():
@@ -170,6 +199,12 @@ class Ledger:
                     f"cannot write the ledger {self.path} ({exc}): give --ledger a file you may "
                     "write, with its directory (SQLite also writes -wal and -shm files there)"
                 ) from exc
+            if "full" in str(exc) or "I/O error" in str(exc):
+                raise LedgerError(
+                    f"cannot write the ledger {self.path} ({exc}): free space on its file "
+                    "system (or give --ledger a file on another one) and run again; the ledger "
+                    "is as it was before this run"
+                ) from exc
             raise self._unusable(exc) from exc
         except sqlite3.DatabaseError as exc:
             raise self._unusable(exc) from exc
@@ -183,15 +218,59 @@ class Ledger:
         )
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
+    def _transaction(self, patience: float | None = None) -> Iterator[None]:
+        self._begin(BUSY_TIMEOUT_S if patience is None else patience)
         try:
             yield
+            self._db.execute("COMMIT")
         except BaseException:
             if self._db.in_transaction:  # SQLite may have rolled back already (disk full...)
                 self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+
+    def _begin(self, patience: float) -> None:
+        """BEGIN IMMEDIATE: the write lock, waited for up to `patience` seconds if it is held.
+
+        SQLite sleeps inside its own code while it waits; in short steps a signal handler
+        (Ctrl-C) runs between them, and `waiting` hears how long the wait has lasted.
+        """
+        started = time.monotonic()
+        self._db.execute(f"PRAGMA busy_timeout = {int(_WAIT_STEP_S * 1000)}")
+        try:
+            while True:
+                try:
+                    self._db.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    waited = time.monotonic() - started
+                    if not _busy(exc):
+                        raise
+                    if waited >= patience:
+                        raise LedgerError(
+                            f"the ledger {self.path} stayed locked by another process for more "
+                            f"than {patience:.0f} s ({exc}); retry when the other run has "
+                            "finished"
+                        ) from exc
+                    if self._waiting is not None:
+                        self._waiting(waited)
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+    # ------------------------------------------------------------ before a run
+
+    def check_ready(self, patience: float | None = None) -> None:
+        """Before a run: every page of the file reads, and its write lock can be taken.
+
+        Raises LedgerError, saying what to do, when the file is damaged (SQLite's quick
+        check) or another process holds the lock longer than `patience` (default the busy
+        timeout, read when called). Changes nothing.
+        """
+        with self._errors():
+            problems = [str(row[0]) for row in self._db.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise self._unusable(sqlite3.DatabaseError("; ".join(problems[:3])))
+            with self._transaction(patience):
+                pass  # taken, and released: nothing written
 
     # ------------------------------------------------------------ writing
 
@@ -211,6 +290,33 @@ class Ledger:
         Returns, per order id, what the port's certificate states. See the rules in
         `netaccept.ledger.rules`.
         """
+        with self.recording(
+            run_id, started, finished, reason, technician, devices, ports, terms
+        ) as pending:
+            return pending.acceptance
+
+    @contextmanager
+    def recording(
+        self,
+        run_id: str,
+        started: datetime,
+        finished: datetime,
+        reason: str,
+        technician: str,
+        devices: Sequence[tuple[str, str, str]],
+        ports: Sequence[PortRecord],
+        terms: AcceptanceTerms,
+        *,
+        patience: float | None = None,
+    ) -> Iterator[PendingRun]:
+        """Record a run in one transaction that lasts while the caller writes its certificates.
+
+        Yields, with the write lock held (waited for up to `patience` seconds, default the
+        busy timeout), what each port's certificate states. The caller writes the
+        certificates and `drop`s each device whose certificate did not reach the disk. When
+        the block ends the run is stored with the devices kept (nothing at all when none
+        is); when it raises, nothing is stored.
+        """
         reason = str(reason)
         devices = [(str(d), str(s), str(v)) for d, s, v in devices]
         ports = [
@@ -218,74 +324,103 @@ class Ledger:
             for p in ports
         ]
         _validate(run_id, started, finished, reason, devices, ports, terms)
-        started_text = started.astimezone(UTC).strftime(_STAMP)
-        finished_text = finished.astimezone(UTC).strftime(_STAMP)
-        delivered = finished.astimezone(UTC).date()
-        fingerprint = _fingerprint(
-            run_id, started_text, finished_text, reason, technician, devices, ports, terms
+        stamps = (
+            started.astimezone(UTC).strftime(_STAMP),
+            finished.astimezone(UTC).strftime(_STAMP),
         )
-        with self._errors(), self._transaction():
+        delivered = finished.astimezone(UTC).date()
+        with self._errors(), self._transaction(patience):
             row = self._db.execute(
                 "SELECT fingerprint FROM runs WHERE run_id = ?", (run_id,)
             ).fetchone()
             if row is not None:
-                if row[0] != fingerprint:
+                if row[0] != _fingerprint(
+                    run_id, *stamps, reason, technician, devices, ports, terms
+                ):
                     raise DuplicateRunError(
                         f"run {run_id} is already in the ledger {self.path} with other "
                         "content; a run is recorded once (give the new run its own id)"
                     )
-                return self._stored(run_id)
-            self._db.execute(
-                "INSERT INTO runs (run_id, started, finished, delivered_on, reason, technician,"
-                " acceptance_days_new, acceptance_days_repair, attempts_before_remedies,"
-                " fingerprint, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    run_id,
-                    started_text,
-                    finished_text,
-                    delivered.isoformat(),
-                    reason,
-                    technician,
-                    terms.acceptance_days_new,
-                    terms.acceptance_days_repair,
-                    terms.attempts_before_remedies,
-                    fingerprint,
-                    datetime.now(UTC).strftime(_STAMP),
-                ),
-            )
-            self._db.executemany(
-                "INSERT INTO devices (run_id, device, site, verdict) VALUES (?, ?, ?, ?)",
-                [(run_id, *device) for device in devices],
-            )
-            result: dict[str, PortAcceptance] = {}
+                yield PendingRun(self._stored(run_id))
+                return
+            placements: dict[str, _Placement] = {}
+            pending = PendingRun({})
             for port in ports:
                 last = self._last_counted(port.order)
-                placement = _place(last, reason, port.verdict)
-                acceptance = _acceptance(port, placement, last, reason, delivered, terms)
-                self._db.execute(
-                    "INSERT INTO port_results (run_id, order_id, device, interface, speed,"
-                    " customer, verdict, cycle, cycle_reason, attempt, delivered_on,"
-                    " deemed_accepted_on, remedies_available, statement)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        run_id,
-                        port.order,
-                        port.device,
-                        port.interface,
-                        port.speed,
-                        port.customer,
-                        port.verdict,
-                        placement.cycle,
-                        placement.cycle_reason,
-                        placement.attempt,
-                        delivered.isoformat(),
-                        _iso_or_none(acceptance.deemed_accepted_on),
-                        int(acceptance.remedies_available),
-                        acceptance.statement,
-                    ),
+                placements[port.order] = _place(last, reason, port.verdict)
+                pending.acceptance[port.order] = _acceptance(
+                    port, placements[port.order], last, reason, delivered, terms
                 )
-                result[port.order] = acceptance
-            return result
+            yield pending
+            kept = [d for d in devices if d[0] not in pending.dropped]
+            if kept:
+                self._insert(
+                    run_id, stamps, delivered, reason, technician, terms, kept,
+                    [(p, placements[p.order], pending.acceptance[p.order])
+                     for p in ports if p.device not in pending.dropped],
+                )  # fmt: skip
+
+    def _insert(
+        self,
+        run_id: str,
+        stamps: tuple[str, str],
+        delivered: date,
+        reason: str,
+        technician: str,
+        terms: AcceptanceTerms,
+        devices: Sequence[tuple[str, str, str]],
+        ports: Sequence[tuple[PortRecord, _Placement, PortAcceptance]],
+    ) -> None:
+        """The rows of a run: the run, its devices, its ports with their placements."""
+        fingerprint = _fingerprint(
+            run_id, *stamps, reason, technician, devices, [p for p, _, _ in ports], terms
+        )
+        self._db.execute(
+            "INSERT INTO runs (run_id, started, finished, delivered_on, reason, technician,"
+            " acceptance_days_new, acceptance_days_repair, attempts_before_remedies,"
+            " fingerprint, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                *stamps,
+                delivered.isoformat(),
+                reason,
+                technician,
+                terms.acceptance_days_new,
+                terms.acceptance_days_repair,
+                terms.attempts_before_remedies,
+                fingerprint,
+                datetime.now(UTC).strftime(_STAMP),
+            ),
+        )
+        self._db.executemany(
+            "INSERT INTO devices (run_id, device, site, verdict) VALUES (?, ?, ?, ?)",
+            [(run_id, *device) for device in devices],
+        )
+        self._db.executemany(
+            "INSERT INTO port_results (run_id, order_id, device, interface, speed,"
+            " customer, verdict, cycle, cycle_reason, attempt, delivered_on,"
+            " deemed_accepted_on, remedies_available, statement)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    run_id,
+                    port.order,
+                    port.device,
+                    port.interface,
+                    port.speed,
+                    port.customer,
+                    port.verdict,
+                    placement.cycle,
+                    placement.cycle_reason,
+                    placement.attempt,
+                    delivered.isoformat(),
+                    _iso_or_none(acceptance.deemed_accepted_on),
+                    int(acceptance.remedies_available),
+                    acceptance.statement,
+                )
+                for port, placement, acceptance in ports
+            ],
+        )
 
     def _last_counted(self, order: str) -> _Counted | None:
         row = self._db.execute(
@@ -345,6 +480,10 @@ class Ledger:
         with self._errors():
             rows = self._db.execute(_HISTORY_QUERY, {"order": order, "device": device}).fetchall()
         return [_history_row(r) for r in rows]
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _validate(

@@ -272,18 +272,24 @@ def _ssh(algorithms: SshAlgorithms) -> SshOut:
     )
 
 
-def write_evidence(device_dir: Path, capture: DeviceCapture) -> dict[str, EvidenceRef]:
-    """Write each raw output to its own file; return the manifest keyed by command."""
-    refs: dict[str, EvidenceRef] = {}
-    for number, (command, evidence) in enumerate(capture.evidence.items(), start=1):
-        relative = f"evidence/{number:02d}-{_slug(command)}.txt"
-        write_atomic(device_dir / relative, evidence.output)
-        refs[command] = EvidenceRef(
+def evidence_refs(capture: DeviceCapture) -> dict[str, EvidenceRef]:
+    """The manifest of a device's evidence files, keyed by command (nothing is written)."""
+    return {
+        command: EvidenceRef(
             command=command,
             sha256=evidence.sha256,
-            file=relative,
+            file=f"evidence/{number:02d}-{_slug(command)}.txt",
             captured_at=iso(evidence.captured_at),
         )
+        for number, (command, evidence) in enumerate(capture.evidence.items(), start=1)
+    }
+
+
+def write_evidence(device_dir: Path, capture: DeviceCapture) -> dict[str, EvidenceRef]:
+    """Write each raw output to its own file; return the manifest keyed by command."""
+    refs = evidence_refs(capture)
+    for command, evidence in capture.evidence.items():
+        write_atomic(device_dir / refs[command].file, evidence.output)
     return refs
 
 
@@ -463,6 +469,17 @@ def write_device(run_dir: Path, certificate: Certificate, outputs: Mapping[str, 
     )
     write_atomic(device_dir / "certificate.html", html)
     return json_path
+
+
+# What makes a device's certificate, beside its evidence (see netaccept.report.manifest).
+CERTIFICATE_FILES = ("certificate.json", "certificate.html", "certificate.xml", "certificate.sig")
+
+
+def remove_certificate(device_dir: Path) -> None:
+    """Remove a device's certificate files (not its evidence): a certificate that could not
+    be written in full, or that the ledger could not record, is no certificate."""
+    for name in CERTIFICATE_FILES:
+        (device_dir / name).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

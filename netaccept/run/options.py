@@ -91,11 +91,19 @@ OPTIONS: tuple[RunOption, ...] = (
               "inventory)", metavar="N", type=int),
     RunOption("endpoint", "reach a device at another address (a lab, a port forward)",
               kind="append", metavar="NAME=HOST:PORT"),
-    RunOption("dns-server", "ask this name server for loopback_dns instead of dns.servers",
-              metavar="HOST:PORT"),
+    RunOption("dns-server", "ask this name server for loopback_dns instead of dns.servers "
+              "(port 53 unless given)", metavar="HOST[:PORT]"),
     RunOption("quiet", "no pytest progress letters (netaccept run shows its own summary)",
               kind="flag", cli=False),
 )  # fmt: skip
+
+
+def spelled(config: pytest.Config, name: str) -> str:
+    """Option `name` as the user gave it: `--out` to `netaccept run`, `--netaccept-out` to pytest.
+
+    `netaccept run` and `netaccept demo` (alone) pass `--netaccept-quiet`.
+    """
+    return f"--{name}" if config.option.netaccept_quiet else f"--netaccept-{name}"
 
 
 def add_pytest_options(parser: pytest.Parser) -> None:

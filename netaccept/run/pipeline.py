@@ -13,10 +13,10 @@ import contextlib
 import getpass
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -39,7 +39,7 @@ from netaccept.inventory import (
     Inventory,
     resolve_credentials,
 )
-from netaccept.ledger import AcceptanceTerms, Ledger, PortRecord
+from netaccept.ledger import AcceptanceTerms, Ledger, LedgerError, PortAcceptance, PortRecord
 from netaccept.platforms import registry
 from netaccept.platforms.facts import (
     FACTS,
@@ -49,8 +49,9 @@ from netaccept.platforms.facts import (
     Fact,
     SoftwareFacts,
     Source,
+    Unread,
 )
-from netaccept.platforms.parsing import ParseError, read
+from netaccept.platforms.parsing import ParseError
 from netaccept.platforms.registry import CLI
 from netaccept.report.certificates import (
     AcceptanceOut,
@@ -61,7 +62,9 @@ from netaccept.report.certificates import (
     NotCompleted,
     RunInfo,
     build_certificate,
+    evidence_refs,
     new_run_id,
+    remove_certificate,
     reserve_run_dir,
     with_acceptance,
     write_device,
@@ -72,6 +75,7 @@ from netaccept.report.signing import sign_certificate
 from netaccept.report.xmlcert import write_certificate_xml
 from netaccept.run.capture import capture
 from netaccept.run.interrupt import SignalStop, StopRequest
+from netaccept.run.preflight import LedgerWait, WaitStopped
 from netaccept.session.captured import DeviceCapture
 from netaccept.session.debuglog import install_masking
 from netaccept.session.dns import (
@@ -80,11 +84,16 @@ from netaccept.session.dns import (
     ReplayResolver,
     Resolver,
     lookup_loopback,
+    name_server,
 )
 from netaccept.session.hostkeys import DEFAULT_KNOWN_HOSTS, HostKeyPolicy
 from netaccept.session.transport import HostKeySettings, ReplayTransport, SshTransport, Transport
 
 RESULT_PROPERTY = "netaccept.result"
+
+# At the end of a run its results wait this long for a ledger another process has locked
+# (with a message, and Ctrl-C ends the wait); the wait before the run is the busy timeout.
+LEDGER_PATIENCE_S: Final = 600.0
 
 # Fixtures that are not facts themselves but need some: planned like the facts they use.
 DERIVED: dict[str, tuple[Fact[Any], ...]] = {"dns_lookups": (NAME_CONFIG,)}
@@ -148,6 +157,7 @@ class AcceptanceRun:
         self.fact_errors: dict[tuple[str, str], str] = {}
         self.index: Path | None = None
         self.certificates: list[Certificate] = []
+        self.not_saved: list[str] = []  # what could not be written, and why (exit NOT_SAVED)
         self.exit_code: int | None = None
         # pytest-xdist (netaccept.run.xdist): the devices a worker captures; None: all of them.
         self.share: frozenset[str] | None = None
@@ -303,10 +313,13 @@ class AcceptanceRun:
         cap = self.captures.get(device.name)
         evidence = cap.evidence.get(source.command) if cap else None
         if evidence is None:
-            raise Undecidable(
+            reason = (
                 cap.reason_missing(source.command) if cap else f"{device.name} was not captured"
             )
-        self.reads[key] = read(source.reader, evidence.output, source.command, source.empty_ok)
+            if cap and source.optional:
+                return Unread(reason)  # the fact can do without it, and says so if not
+            raise Undecidable(reason)
+        self.reads[key] = source.read(evidence.output)
         return self.reads[key]
 
     def dns_lookups(self, device: Device, used: list[str]) -> LoopbackDns:
@@ -344,9 +357,9 @@ class AcceptanceRun:
         servers = [str(s) for s in device.dns.servers]
         port = device.dns.port
         override = self.config.option.netaccept_dns_server
-        if override:
-            host, _, number = override.rpartition(":")
-            servers, port = [host], int(number)
+        if override:  # checked by the plugin before the run: HOST[:PORT], port 53 by default
+            host, port = name_server(override)
+            servers = [host]
         return LiveResolver(servers, port, device.dns.timeout)
 
     def identity(self, device: Device) -> Identity:
@@ -469,7 +482,9 @@ class AcceptanceRun:
 
         After a stop request (Ctrl-C, SIGTERM) the devices whose capture or checks did not
         finish get no evidence, no certificate and no ledger entry: they are listed as not
-        completed in the run index, which is marked interrupted.
+        completed in the run index, which is marked interrupted. A device whose files cannot
+        all be written (a full disk) gets no certificate and no ledger entry either; the run
+        says so and exits NOT_SAVED (see `_save`).
         """
         captured = [d for d in self.inventory.devices if d.name in self.captures]
         if not captured:
@@ -477,8 +492,13 @@ class AcceptanceRun:
         interrupted = self.stop.reason  # a signal from here on lets the reports be written
         devices = [d for d in captured if self._completed(d, interrupted)]
         finished = utc_now()
-        # mkdir, never exist_ok: a run directory is this run's alone (see reserve_run_dir).
-        self.run_dir = reserve_run_dir(self.out, self.started, self.run_id)
+        try:
+            # mkdir, never exist_ok: a run directory is this run's alone (see reserve_run_dir).
+            self.run_dir = reserve_run_dir(self.out, self.started, self.run_id)
+        except OSError as exc:
+            self._not_saved(devices, "the run directory could not be created", self.out, exc)
+            self.exit_code = ExitCode.NOT_SAVED
+            return
         self.run_id = self.run_dir.name
         info = RunInfo(
             id=self.run_id,
@@ -489,7 +509,6 @@ class AcceptanceRun:
             transport=self.transport.name,
             inventory=self.inventory,
         )
-        built = []
         by_device: dict[str, list[CheckResult]] = {}
         for result in self.results:
             by_device.setdefault(result.device, []).append(result)
@@ -498,41 +517,182 @@ class AcceptanceRun:
         # fleet's parsed outputs are most of the memory the certificates would add to.
         self.facts.clear()
         self.reads.clear()
-        for device in devices:
-            cap = self.captures[device.name]
-            evidence = write_evidence(self.run_dir / device.name, cap)
-            results = by_device.get(device.name, [])
-            built.append(
-                build_certificate(info, device, identities[device.name], cap, results, evidence)
+        built = [
+            build_certificate(
+                info,
+                device,
+                identities[device.name],
+                self.captures[device.name],
+                by_device.get(device.name, []),
+                evidence_refs(self.captures[device.name]),
             )
-        acceptance = self.record_in_ledger(info, built)
-        for cert in built:
-            cert = with_acceptance(cert, acceptance)
-            cap = self.captures[cert.device.name]
-            device_dir = self.run_dir / cert.device.name
+            for device in devices
+        ]
+        interrupted = self._save(info, built) or interrupted
+        try:
+            self.index = write_index(
+                self.run_dir,
+                info,
+                self.certificates,
+                interrupted=interrupted,
+                not_completed=self.not_completed,
+            )
+        except OSError as exc:
+            self.not_saved.append(_cannot_write("the run index", self.run_dir, exc))
+        self.exit_code = (
+            ExitCode.NOT_SAVED
+            if self.not_saved
+            else exit_code_for(
+                (r.status for r in self.results),
+                interrupted=interrupted is not None,
+                not_completed=bool(self.not_completed),
+                incomplete=any(c.verdict is Overall.INCOMPLETE for c in self.certificates),
+            )
+        )
+
+    def _save(self, info: RunInfo, certificates: list[Certificate]) -> str | None:
+        """Write each device's files, and record in the ledger exactly the devices written.
+
+        The ledger's transaction lasts while the certificates are written: it numbers each
+        port's attempt, and stores only the devices whose files all reached the disk (after
+        a sync), so the ledger never holds a port without its certificate. A run the ledger
+        cannot record leaves no certificate either (the evidence stays). Returns the signal
+        that stopped the run while it waited for a ledger another process held, if any.
+        """
+        if self.replay is not None:  # a replay decides again from old outputs: no attempt
+            self.certificates = [c for c in certificates if self._write_device(c)]
+            return None
+        capman = self.config.pluginmanager.getplugin("capturemanager")
+        waiting = LedgerWait(self.ledger_path, capman, stop=self.stop)
+        written: list[Certificate] = []
+        try:
+            with (
+                Ledger(self.ledger_path, waiting=waiting) as ledger,
+                ledger.recording(*self._ledger_entry(info, certificates),
+                                 patience=LEDGER_PATIENCE_S) as pending,
+            ):  # fmt: skip
+                acceptance = _acceptance_out(pending.acceptance)
+                for cert in certificates:
+                    cert = with_acceptance(cert, acceptance)
+                    if self._write_device(cert):
+                        written.append(cert)
+                    else:
+                        pending.drop(cert.device.name)
+                if written:
+                    os.sync()  # the certificates are on disk before the ledger says so
+        except WaitStopped as stop:
+            self._unwritten(
+                certificates,
+                written,
+                f"the run was interrupted ({stop}) while it waited for the ledger "
+                f"{self.ledger_path}",
+            )
+            return stop.signal_name
+        except LedgerError as exc:
+            self.not_saved.append(f"the ledger could not record this run: {exc}")
+            self._unwritten(
+                certificates, written, f"the ledger {self.ledger_path} could not record the run"
+            )
+            return None
+        self.certificates = written
+        return None
+
+    def _ledger_entry(self, info: RunInfo, certificates: list[Certificate]) -> tuple[Any, ...]:
+        """The run as `Ledger.recording` takes it: run, devices, ports, the contract's terms."""
+        terms = self.inventory.contract
+        return (
+            info.id, info.started, info.finished, info.reason, info.technician,
+            [(c.device.name, c.device.site.id, c.verdict.value) for c in certificates],
+            [
+                PortRecord(
+                    p.order, c.device.name, p.interface, p.speed, p.customer, p.verdict.value
+                )
+                for c in certificates
+                for p in c.ports
+            ],
+            AcceptanceTerms(
+                terms.acceptance_days_new,
+                terms.acceptance_days_repair,
+                terms.attempts_before_remedies,
+            ),
+        )  # fmt: skip
+
+    def _write_device(self, cert: Certificate) -> bool:
+        """Write a device's evidence, certificate (JSON, HTML, XML, signature), recording.
+
+        False when its evidence or certificate could not be written: the certificate files
+        written so far are removed (an incomplete certificate is none) and the device is
+        listed as not saved. A recording that cannot be written is reported, but the
+        certificate stands.
+        """
+        cap = self.captures[cert.device.name]
+        device_dir = self.run_dir / cert.device.name
+        what = "its evidence"
+        try:
+            write_evidence(device_dir, cap)
+            what = "its certificate"
             write_device(self.run_dir, cert, {c: e.output for c, e in cap.evidence.items()})
             write_certificate_xml(device_dir, cert)
             if self.signer is not None:
+                what = "its signature"
                 sign_certificate(device_dir, self.signer)
-            if self.record and cap.evidence:
+        except OSError as exc:
+            remove_certificate(device_dir)
+            self._not_saved([cap.device], f"{what} could not be written", device_dir, exc)
+            return False
+        if self.record and cap.evidence:
+            try:
                 write_recording(
                     self.record, cap.device.name, cap.device.platform, list(cap.evidence.values())
                 )
-            cap.evidence.clear()  # written: the outputs leave memory device by device
-            self.certificates.append(cert)
-        self.index = write_index(
-            self.run_dir,
-            info,
-            self.certificates,
-            interrupted=interrupted,
-            not_completed=self.not_completed,
-        )
-        self.exit_code = exit_code_for(
-            (r.status for r in self.results),
-            interrupted=interrupted is not None,
-            not_completed=bool(self.not_completed),
-            incomplete=any(c.verdict is Overall.INCOMPLETE for c in self.certificates),
-        )
+            except OSError as exc:
+                self.not_saved.append(
+                    f"{cap.device.name}: " + _cannot_write("its recording", self.record, exc)
+                )
+        cap.evidence.clear()  # written: the outputs leave memory device by device
+        return True
+
+    def _not_saved(self, devices: Sequence[Device], what: str, where: Path, exc: OSError) -> None:
+        """List `devices` as not completed, and the run as not saved, saying why and what to do."""
+        error = exc.strerror or str(exc)
+        named = f"{devices[0].name}: " if len(devices) == 1 else ""
+        self.not_saved.append(f"{named}{what} in {where} ({error})")
+        for device in devices:
+            self.not_completed.append(
+                NotCompleted(
+                    device.name,
+                    device.site,
+                    f"{device.name}: not saved: {what} ({error}); it has no certificate and is "
+                    f"not in the ledger: free space in {self.out} (or give --out another "
+                    "directory) and run it again",
+                )
+            )
+
+    def _unwritten(
+        self, certificates: list[Certificate], written: list[Certificate], why: str
+    ) -> None:
+        """The run was not recorded: no certificate stays (the evidence does), no device is
+        completed."""
+        for cert in written:
+            remove_certificate(self.run_dir / cert.device.name)
+        self.certificates = []
+        done = {cert.device.name for cert in written}
+        for cert in certificates:
+            if cert.device.name not in done:  # its evidence is all that is kept of it
+                try:
+                    write_evidence(self.run_dir / cert.device.name, self.captures[cert.device.name])
+                except OSError as exc:
+                    self.not_saved.append(
+                        _cannot_write(f"{cert.device.name}: its evidence", self.run_dir, exc)
+                    )
+            self.not_completed.append(
+                NotCompleted(
+                    cert.device.name,
+                    cert.device.site.id,
+                    f"{cert.device.name}: not completed: {why}, so it has no certificate and "
+                    "is not in the ledger; run it again to certify it",
+                )
+            )
 
     def _completed(self, device: Device, interrupted: str | None) -> bool:
         """Whether `device` was captured and decided in full; if not, list it as not completed."""
@@ -551,44 +711,23 @@ class AcceptanceRun:
         self.not_completed.append(NotCompleted(device.name, device.site, reason))
         return False
 
-    def record_in_ledger(
-        self, info: RunInfo, certificates: list[Certificate]
-    ) -> dict[str, AcceptanceOut]:
-        """Record the run's port verdicts; each port's attempt and dates (section 1.4).
 
-        A replay decides again from old outputs: it is no new attempt, so it is not recorded.
-        """
-        if self.replay is not None:
-            return {}
-        terms = self.inventory.contract
-        ports = [
-            PortRecord(p.order, c.device.name, p.interface, p.speed, p.customer, p.verdict.value)
-            for c in certificates
-            for p in c.ports
-        ]
-        with Ledger(self.ledger_path) as ledger:
-            statements = ledger.record_run(
-                info.id, info.started, info.finished, info.reason, info.technician,
-                [(c.device.name, c.device.site.id, c.verdict.value) for c in certificates],
-                ports,
-                AcceptanceTerms(
-                    terms.acceptance_days_new,
-                    terms.acceptance_days_repair,
-                    terms.attempts_before_remedies,
-                ),
-            )  # fmt: skip
-        return {
-            order: AcceptanceOut(
-                attempt=a.attempt,
-                delivered_on=a.delivered_on.isoformat(),
-                deemed_accepted_on=a.deemed_accepted_on.isoformat()
-                if a.deemed_accepted_on
-                else None,
-                remedies_available=a.remedies_available,
-                statement=a.statement,
-            )
-            for order, a in statements.items()
-        }
+def _acceptance_out(statements: dict[str, PortAcceptance]) -> dict[str, AcceptanceOut]:
+    """What the ledger says of each port, as its certificate carries it."""
+    return {
+        order: AcceptanceOut(
+            attempt=a.attempt,
+            delivered_on=a.delivered_on.isoformat(),
+            deemed_accepted_on=a.deemed_accepted_on.isoformat() if a.deemed_accepted_on else None,
+            remedies_available=a.remedies_available,
+            statement=a.statement,
+        )
+        for order, a in statements.items()
+    }
+
+
+def _cannot_write(what: str, where: Path, exc: OSError) -> str:
+    return f"{what} could not be written in {where} ({exc.strerror or exc})"
 
 
 def _same_name(hostname: str, name: str) -> bool:

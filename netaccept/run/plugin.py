@@ -30,15 +30,24 @@ from netaccept.platforms.facts import (
     Fact,
 )
 from netaccept.report.signing import SigningError, load_private_key
-from netaccept.run.options import add_pytest_options
+from netaccept.run.options import add_pytest_options, spelled
 from netaccept.run.pipeline import (
     AcceptanceRun,
     ItemState,
     _check_id,
     _device_of,
 )
+from netaccept.run.preflight import (
+    NOT_CONTACTED,
+    LedgerWait,
+    Output,
+    Outputs,
+    PreflightError,
+    check_outputs,
+)
 from netaccept.session.dns import (
     LoopbackDns,
+    name_server,
 )
 
 # Exit codes, shared by `netaccept run` and `pytest --netaccept-inventory`; 1-5 keep
@@ -88,18 +97,28 @@ def pytest_configure(config: pytest.Config) -> None:
         # Read now, before any router is contacted and the ledger counts an attempt: a key
         # that cannot sign is a usage error, not a crash after the run was recorded.
         key_path = Path(config.option.netaccept_sign_key)
+        sign_key = spelled(config, "sign-key")
         if not key_path.is_file():
-            raise pytest.UsageError(f"--netaccept-sign-key: no private key file {key_path}")
+            raise pytest.UsageError(f"{sign_key}: no private key file {key_path}")
         passphrase = os.environ.get("NETACCEPT_SIGN_PASSPHRASE")
         try:
             signer = load_private_key(key_path, passphrase.encode() if passphrase else None)
         except SigningError as exc:
             hint = "" if passphrase else " (the passphrase goes in NETACCEPT_SIGN_PASSPHRASE)"
-            raise pytest.UsageError(f"--netaccept-sign-key: {exc}{hint}") from None
+            raise pytest.UsageError(f"{sign_key}: {exc}{hint}") from None
     if config.option.netaccept_replay and not Path(config.option.netaccept_replay).is_dir():
         raise pytest.UsageError(
-            f"--netaccept-replay: no directory {config.option.netaccept_replay}"
+            f"{spelled(config, 'replay')}: no directory {config.option.netaccept_replay}"
         )
+    if config.option.netaccept_dns_server:
+        try:
+            name_server(config.option.netaccept_dns_server)
+        except ValueError as exc:
+            raise pytest.UsageError(f"{spelled(config, 'dns-server')}: {exc}") from None
+    # Every output, and the ledger, before any router is contacted (a pytest-xdist worker
+    # writes nothing: its controller checked them).
+    if not config.option.collectonly and getattr(config, "workerinput", None) is None:
+        _check_outputs(config)
     run = AcceptanceRun(config, inventory)
     run.signer = signer
     config.stash[_RUN] = run
@@ -107,6 +126,34 @@ def pytest_configure(config: pytest.Config) -> None:
     from netaccept.run.xdist import register
 
     register(config, run)
+
+
+def _check_outputs(config: pytest.Config) -> None:
+    """Exit 4 naming each output that cannot be written; exit 2 on Ctrl-C during the wait."""
+    option = config.option
+    out = Path(option.netaccept_out)
+    ledger = Path(option.netaccept_ledger or out / "ledger.sqlite")
+    xmlpath = getattr(option, "xmlpath", None)  # pytest's --junitxml
+    outputs = Outputs(
+        out=Output(spelled(config, "out"), out),
+        record=Output(spelled(config, "record"), Path(option.netaccept_record))
+        if option.netaccept_record
+        else None,
+        junitxml=Output("--junitxml", Path(xmlpath)) if xmlpath else None,
+        ledger=None if option.netaccept_replay else Output(spelled(config, "ledger"), ledger),
+    )
+    capman = config.pluginmanager.getplugin("capturemanager")
+    try:
+        check_outputs(outputs, LedgerWait(ledger, capman))
+    except PreflightError as exc:
+        raise pytest.UsageError(
+            f"the run could not write its results, so {NOT_CONTACTED}:\n{exc}"
+        ) from None
+    except KeyboardInterrupt:
+        pytest.exit(
+            f"interrupted while waiting for the ledger {ledger}: {NOT_CONTACTED}",
+            returncode=ExitCode.INTERRUPTED,
+        )
 
 
 def _endpoints(values: list[str]) -> dict[str, tuple[str, int]]:
@@ -219,17 +266,47 @@ def pytest_report_teststatus(
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     run = _run(config)
-    if run is None or not (run.certificates or run.not_completed):
+    if run is None:
         return
-    from netaccept.run.terminal import render_summary
+    if run.certificates or run.not_completed:
+        from netaccept.run.terminal import render_summary
 
-    render_summary(
-        run.certificates,
-        run.index,
-        file=terminalreporter._tw._file,
-        interrupted=run.stop.reason,
-        not_completed=[(n.name, n.reason) for n in run.not_completed],
-    )
+        render_summary(
+            run.certificates,
+            run.index,
+            file=terminalreporter._tw._file,
+            interrupted=run.stop.reason,
+            not_completed=[(n.name, n.reason) for n in run.not_completed],
+        )
+    if run.not_saved:
+        _say_not_saved(run)
+
+
+def _say_not_saved(run: AcceptanceRun) -> None:
+    """On stderr: what could not be written, what was kept, and what to do."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    kept = [c.device.name for c in run.certificates]
+    recorded = f" and recorded in the ledger {run.ledger_path}" if run.replay is None else ""
+    if kept:
+        outcome = (
+            f"{len(kept)} device(s) certified{recorded} ({', '.join(kept)}); the other "
+            "devices have no certificate and are not in the ledger"
+        )
+    else:
+        outcome = "the evidence written; no device has a certificate or is in the ledger"
+    lines = [
+        f"[bold red]netaccept:[/] the results could not all be written "
+        f"(exit {int(ExitCode.NOT_SAVED)}):",
+        *(f"  {escape(problem)}" for problem in run.not_saved),
+        escape(
+            f"What was written is kept in {run.run_dir}: {outcome}. Solve the problem above (a "
+            f"full disk: free space on the file system of {run.out}, or give --out another "
+            "directory) and run them again."
+        ),
+    ]
+    Console(stderr=True, highlight=False, soft_wrap=True).print("\n".join(lines))
 
 
 # ---------------------------------------------------------------- fixtures

@@ -13,9 +13,38 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Final, Literal, Protocol
 
 Query = Literal["PTR", "A", "AAAA"]
+DNS_PORT: Final = 53
+
+
+def name_server(text: str) -> tuple[str, int]:
+    """The address and port of `HOST[:PORT]` (`--dns-server`); the port defaults to 53.
+
+    An IPv6 address stands alone (`2001:db8::53`) or, before a port, in brackets
+    (`[2001:db8::53]:5353`). Raises ValueError saying what is expected.
+    """
+    host, port = text, str(DNS_PORT)
+    if text.startswith("["):
+        host, bracket, rest = text[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            host = ""
+        port = rest[1:] if rest else port
+    elif text.count(":") == 1:
+        host, _, port = text.partition(":")
+    try:
+        ipaddress.ip_address(host)
+        number = int(port) if port.isdigit() else 0
+        if not 0 < number < 65536:
+            raise ValueError(port)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a name server's address: give HOST[:PORT], an IP address and "
+            f"optionally a port (default {DNS_PORT}), e.g. 192.0.2.53, 192.0.2.53:5353 or "
+            "[2001:db8::53]:5353"
+        ) from None
+    return host, number
 
 
 @dataclass(frozen=True)
