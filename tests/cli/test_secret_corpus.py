@@ -20,7 +20,7 @@ from tests.secret_syntaxes import CFGLOG, IOS, PREFIXES, XR, XR_CFGLOG, all_plan
 PLATFORM = {"cisco_ios": IOS, "cisco_xr": XR}
 
 
-def _plant(recording: dict[str, object], markers: set[str]) -> None:
+def plant(recording: dict[str, object], markers: set[str]) -> None:
     outputs = recording["outputs"]
     assert isinstance(outputs, dict)
     platform = PLATFORM[str(recording["platform"])]
@@ -48,7 +48,7 @@ def test_no_marker_of_100_planted_syntaxes_reaches_any_output(tmp_path: Path) ->
     markers: set[str] = set()
     for path in LAB_RECORDINGS.glob("*.json"):
         recording = json.loads(path.read_text(encoding="utf-8"))
-        _plant(recording, markers)
+        plant(recording, markers)
         (recordings / path.name).write_text(json.dumps(recording), encoding="utf-8")
     assert len(markers) >= 100
 
