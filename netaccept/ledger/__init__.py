@@ -15,8 +15,9 @@ The package, by concern (every public name is importable from `netaccept.ledger`
 * `netaccept.ledger.history`: the rows of every recorded run that `netaccept history` shows.
 """
 
-from netaccept.ledger.history import HistoryRow
+from netaccept.ledger.history import AnswerRow, HistoryRow
 from netaccept.ledger.rules import (
+    ANSWERS,
     REASON_TEXT,
     REASONS,
     VERDICTS,
@@ -36,6 +37,7 @@ from netaccept.ledger.store import (
 )
 
 __all__ = [
+    "ANSWERS",
     "BUSY_TIMEOUT_S",
     "DEFAULT_LEDGER",
     "REASONS",
@@ -43,6 +45,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "VERDICTS",
     "AcceptanceTerms",
+    "AnswerRow",
     "DuplicateRunError",
     "HistoryRow",
     "Ledger",

@@ -35,6 +35,7 @@ class HistoryRow:
     delivered_on: date
     deemed_accepted_on: date | None
     remedies_available: bool
+    diagnostic: bool = False  # a diagnostic run: no acceptance test, never an attempt
 
     def to_json(self) -> dict[str, str | int | bool | None]:
         """A JSON-ready dict: times as ISO 8601 UTC, dates as YYYY-MM-DD."""
@@ -54,13 +55,37 @@ class HistoryRow:
             "delivered_on": self.delivered_on.isoformat(),
             "deemed_accepted_on": _iso_or_none(self.deemed_accepted_on),
             "remedies_available": self.remedies_available,
+            "diagnostic": self.diagnostic,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """The customer's answer to one counted pass of an order."""
+
+    order: str
+    attempt: int
+    answer: str  # accept | reject
+    answered: datetime  # UTC
+    by: str
+    reason: str
+
+    def to_json(self) -> dict[str, str | int]:
+        return {
+            "order": self.order,
+            "attempt": self.attempt,
+            "answer": self.answer,
+            "answered": self.answered.strftime(_STAMP),
+            "by": self.by,
+            "reason": self.reason,
         }
 
 
 _HISTORY_QUERY: Final = (
     "SELECT r.run_id, r.started, r.finished, r.reason, r.technician, d.device,"
     " d.site, d.verdict, p.order_id, p.interface, p.verdict, p.attempt,"
-    " p.cycle_reason, r.delivered_on, p.deemed_accepted_on, p.remedies_available"
+    " p.cycle_reason, r.delivered_on, p.deemed_accepted_on, p.remedies_available,"
+    " p.diagnostic"
     " FROM runs r JOIN devices d ON d.run_id = r.run_id"
     " LEFT JOIN port_results p ON p.run_id = d.run_id AND p.device = d.device"
     " WHERE (:order IS NULL OR p.order_id = :order)"
@@ -90,4 +115,5 @@ def _history_row(r: Sequence[Any]) -> HistoryRow:
         delivered_on=date.fromisoformat(r[13]),
         deemed_accepted_on=_date_or_none(r[14]),
         remedies_available=bool(r[15]),
+        diagnostic=bool(r[16]),
     )

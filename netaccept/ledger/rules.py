@@ -21,6 +21,15 @@ Rules (the certificate statements follow them word for word):
   attempt at all. An `initial` run on a port that already passed (for instance a device
   retested because another of its ports failed) is recorded but counts as no attempt,
   states no new acceptance period, and says so.
+* **Diagnostic.** A run that does not decide every applicable Schedule 2 check of the port's
+  device (`--check`, `-k`, `-m`, a check left out) is a diagnostic run: recorded, shown in
+  the history, but it counts as no attempt, opens, continues and restarts no cycle and no
+  acceptance period, and its statement says in words that it is not an acceptance test.
+* **The customer's answer.** After a counted `pass` the customer may accept the port, or
+  reject it before the day it would be deemed accepted (section 1.4(c)). A rejection
+  reopens the cycle: the next counted run is the cycle's next attempt, as after a `fail`
+  (section 1.4(b)). A rejection on or after that day is refused, naming the day the period
+  ended. With no answer the port is deemed accepted on that day.
 * **Incomplete.** A port whose result is `incomplete` (the tests could not be completed)
   counts as no attempt, opens no cycle and states no acceptance period; its statement says
   so and how many attempts the open cycle has so far.
@@ -39,7 +48,7 @@ Rules (the certificate statements follow them word for word):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
 
 # The same values as netaccept.report.certificates.REASONS / REASON_TEXT (a test keeps them equal);
@@ -88,6 +97,8 @@ class PortRecord:
     speed: str
     customer: str
     verdict: str  # pass | fail | incomplete
+    # The run did not decide every applicable check of the device: no acceptance test.
+    diagnostic: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,18 @@ class _Counted:
     verdict: str
     delivered_on: date
     deemed_accepted_on: date | None
+    answer: str | None = None  # the customer's answer to this attempt: accept | reject
+    answered: datetime | None = None
+
+    @property
+    def rejected(self) -> bool:
+        """The customer rejected this pass: the cycle is open again (section 1.4(b))."""
+        return self.answer == "reject"
+
+    @property
+    def open(self) -> bool:
+        """Whether the cycle goes on: the attempt failed, or its pass was rejected."""
+        return self.verdict == "fail" or self.rejected
 
 
 @dataclass(frozen=True)
@@ -126,11 +149,13 @@ class _Placement:
     attempt: int | None
 
 
-def _place(last: _Counted | None, reason: str, verdict: str) -> _Placement:
+def _place(
+    last: _Counted | None, reason: str, verdict: str, diagnostic: bool = False
+) -> _Placement:
     """Which cycle and attempt a result counts as; all None when it counts as no attempt."""
-    if verdict == "incomplete":
+    if verdict == "incomplete" or diagnostic:
         return _Placement(None, None, None)
-    if last is not None and last.verdict == "fail":  # an open cycle goes on, whatever the reason
+    if last is not None and last.open:  # an open cycle goes on, whatever the reason
         return _Placement(last.cycle, last.cycle_reason, last.attempt + 1)
     if reason == "initial" and last is not None:  # initial connection happens once
         return _Placement(None, None, None)
@@ -146,6 +171,10 @@ def _acceptance(
     terms: AcceptanceTerms,
 ) -> PortAcceptance:
     run_text = REASON_TEXT[reason]
+    if port.diagnostic:
+        return PortAcceptance(
+            port.order, 0, delivered, None, False, _diagnostic_statement(run_text, delivered, last)
+        )
     if placement.attempt is None or placement.cycle_reason is None:
         if port.verdict == "incomplete":
             statement = (
@@ -154,7 +183,7 @@ def _acceptance(
                 "section 1.4(b) and starts no acceptance period under section 1.4(c); the "
                 "provider will retest."
             )
-            if last is not None and last.verdict == "fail":
+            if last is not None and last.open:
                 statement += (
                     f" Failed attempts so far in the {REASON_TEXT[last.cycle_reason]} cycle: "
                     f"{last.attempt}."
@@ -216,8 +245,94 @@ def _acceptance(
     return PortAcceptance(port.order, attempt, delivered, None, True, statement)
 
 
+def _diagnostic_statement(run_text: str, delivered: date, last: _Counted | None) -> str:
+    """What a diagnostic run's certificate states: no acceptance test, and where things stand."""
+    statement = (
+        f"This was a diagnostic run ({run_text}, results delivered on {delivered.isoformat()}), "
+        "not an acceptance test: it did not decide every Schedule 2 check that applies to "
+        "this port, so it counts as no attempt under section 1.4(b) and starts no acceptance "
+        "period under section 1.4(c)."
+    )
+    if last is None:
+        return statement + " No acceptance test of this port is recorded yet."
+    if last.open:
+        return statement + (
+            f" The {REASON_TEXT[last.cycle_reason]} cycle is open after attempt {last.attempt}."
+        )
+    deemed = (
+        f", deemed accepted on {last.deemed_accepted_on.isoformat()} unless the customer "
+        "rejected it before then"
+        if last.deemed_accepted_on is not None
+        else ""
+    )
+    return statement + (
+        f" The port passed its {REASON_TEXT[last.cycle_reason]} acceptance tests on attempt "
+        f"{last.attempt} (results delivered on {last.delivered_on.isoformat()}{deemed})."
+    )
+
+
 def _ordinal(n: int) -> str:
     if 1 <= n <= len(_ORDINALS):
         return _ORDINALS[n - 1]
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+# ---------------------------------------------------------------- the customer's answer
+
+ANSWERS: Final = ("accept", "reject")
+
+
+def _answer_problem(order: str, last: _Counted | None, answer: str, now: datetime) -> str | None:
+    """Why the customer's `answer` for `order` cannot be recorded at `now`; None when it can."""
+    if last is None:
+        return (
+            f"order {order} has no acceptance test in the ledger: there is nothing to {answer} "
+            "(a full-scope run that passes is)"
+        )
+    if last.verdict != "pass":
+        return (
+            f"order {order} failed its latest attempt ({last.attempt}, results delivered on "
+            f"{last.delivered_on.isoformat()}): there is no passed test to {answer}; the "
+            "provider retests first"
+        )
+    if last.answer is not None:
+        when = last.answered.date().isoformat() if last.answered else "?"
+        verb = "accepted" if last.answer == "accept" else "rejected"
+        return f"order {order}: attempt {last.attempt} was already {verb} on {when}"
+    deemed = last.deemed_accepted_on
+    if deemed is not None and now.date() >= deemed:
+        return (
+            f"order {order}: the acceptance period ended on {deemed.isoformat()}, when the "
+            f"port was deemed accepted (section 1.4(c)); it can no longer be {answer}ed"
+            + ("" if answer == "reject" else " again")
+        )
+    return None
+
+
+def _standing(last: _Counted | None, now: datetime) -> str:
+    """Where the port stands at `now`, in one sentence."""
+    if last is None:
+        return "no acceptance test recorded yet"
+    cycle = REASON_TEXT[last.cycle_reason]
+    if last.verdict == "fail":
+        return f"{cycle} cycle open: attempt {last.attempt} failed; the provider retests"
+    if last.answer == "reject":
+        when = last.answered.date().isoformat() if last.answered else "?"
+        return (
+            f"{cycle} cycle open: the customer rejected attempt {last.attempt} on {when}; the "
+            f"next full-scope run is attempt {last.attempt + 1}"
+        )
+    if last.answer == "accept":
+        when = last.answered.date().isoformat() if last.answered else "?"
+        return f"accepted by the customer on {when} (attempt {last.attempt}, {cycle})"
+    deemed = last.deemed_accepted_on
+    if deemed is None:
+        return f"passed attempt {last.attempt} ({cycle})"
+    if now.date() >= deemed:
+        return f"deemed accepted on {deemed.isoformat()} (attempt {last.attempt}, {cycle})"
+    return (
+        f"passed attempt {last.attempt} ({cycle}); the customer may reject it until "
+        f"{(deemed - timedelta(days=1)).isoformat()}, else it is deemed accepted on "
+        f"{deemed.isoformat()}"
+    )

@@ -1,12 +1,15 @@
 """The ledger's SQLite schema, and how times and dates are stored in it.
 
-Four tables: `schema_version` (the versions of this schema applied to the file, see
+Five tables: `schema_version` (the versions of this schema applied to the file, see
 `SCHEMA_VERSION`), `runs` (one row per recorded run, with the terms it was recorded under
-and a fingerprint of its content), `devices` (each run's devices and their verdicts) and
+and a fingerprint of its content), `devices` (each run's devices and their verdicts),
 `port_results` (each ordered port's result, with the cycle and attempt it counts as, or
-none, and the statement its certificate carries). A UNIQUE constraint on order, cycle and
-attempt keeps attempt numbers from repeating. Times are stored as fixed-width UTC text
-(`_STAMP`), so that the text sorts as the time does; dates as YYYY-MM-DD.
+none, whether the run was a diagnostic one, and the statement its certificate carries) and
+`answers` (the customer's acceptance or rejection of a counted pass). A UNIQUE constraint
+on order, cycle and attempt keeps attempt numbers from repeating. A ledger of an older
+version is migrated in place when it is opened (`MIGRATIONS`). Times are stored as
+fixed-width UTC text (`_STAMP`), so that the text sorts as the time does; dates as
+YYYY-MM-DD.
 """
 
 from __future__ import annotations
@@ -16,8 +19,31 @@ from typing import Final
 
 from netaccept.ledger.rules import REASONS, VERDICTS
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 _STAMP: Final = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so the text sorts as the time does
+
+# The customer's answers (version 2): one per counted pass at most, kept with its time.
+_ANSWERS: Final = """
+CREATE TABLE answers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id TEXT NOT NULL,
+    cycle INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    answer TEXT NOT NULL CHECK (answer IN ('accept', 'reject')),
+    answered TEXT NOT NULL,
+    by TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    UNIQUE (order_id, cycle, attempt),
+    FOREIGN KEY (order_id, cycle, attempt) REFERENCES port_results (order_id, cycle, attempt)
+);
+CREATE INDEX answers_by_order ON answers (order_id, seq);
+"""
+
+# Version 1 to 2, in place: diagnostic runs, and the customer's answers.
+MIGRATIONS: Final = {
+    2: "ALTER TABLE port_results ADD COLUMN diagnostic INTEGER NOT NULL DEFAULT 0"
+    " CHECK (diagnostic IN (0, 1));" + _ANSWERS,
+}
 
 _SCHEMA: Final = f"""
 CREATE TABLE schema_version (
@@ -62,6 +88,7 @@ CREATE TABLE port_results (
     deemed_accepted_on TEXT,
     remedies_available INTEGER NOT NULL CHECK (remedies_available IN (0, 1)),
     statement TEXT NOT NULL,
+    diagnostic INTEGER NOT NULL DEFAULT 0 CHECK (diagnostic IN (0, 1)),
     UNIQUE (run_id, order_id),
     UNIQUE (order_id, cycle, attempt),
     CHECK ((cycle IS NULL) = (attempt IS NULL) AND (cycle IS NULL) = (cycle_reason IS NULL)),
@@ -69,7 +96,7 @@ CREATE TABLE port_results (
 );
 CREATE INDEX port_results_by_order ON port_results (order_id, seq);
 CREATE INDEX port_results_by_run ON port_results (run_id, device);
-"""
+{_ANSWERS}"""
 
 
 def _utc(text: str) -> datetime:

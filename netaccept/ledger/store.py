@@ -30,24 +30,29 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-from netaccept.ledger.history import _HISTORY_QUERY, HistoryRow, _history_row
+from netaccept.ledger.history import _HISTORY_QUERY, AnswerRow, HistoryRow, _history_row
 from netaccept.ledger.rules import (
+    ANSWERS,
     REASONS,
     VERDICTS,
     AcceptanceTerms,
     PortAcceptance,
     PortRecord,
     _acceptance,
+    _answer_problem,
     _Counted,
     _place,
     _Placement,
+    _standing,
 )
 from netaccept.ledger.schema import (
     _SCHEMA,
     _STAMP,
+    MIGRATIONS,
     SCHEMA_VERSION,
     _date_or_none,
     _iso_or_none,
+    _utc,
 )
 
 BUSY_TIMEOUT_S: Final = 30.0
@@ -156,6 +161,9 @@ class Ledger:
                         (SCHEMA_VERSION, datetime.now(UTC).strftime(_STAMP)),
                     )
         version = self._version()
+        if version is not None and version < SCHEMA_VERSION:
+            self._migrate(version)
+            version = self._version()
         if version != SCHEMA_VERSION:
             raise LedgerError(
                 f"{self.path} is a ledger of schema version {version}, and this netaccept "
@@ -168,6 +176,19 @@ class Ledger:
                 f"{self.path}: SQLite cannot use write-ahead logging there (journal mode "
                 f"{mode}); keep the ledger on a local file system"
             )
+
+    def _migrate(self, version: int) -> None:
+        """Bring a ledger of an older schema up to this one, in place, in one transaction."""
+        with self._transaction():
+            current = self._version() or version  # another process may have migrated it
+            for target in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(
+                    "INSERT INTO schema_version (version, applied) VALUES (?, ?)",
+                    (target, datetime.now(UTC).strftime(_STAMP)),
+                )
 
     def _tables(self) -> set[str]:
         rows = self._db.execute(
@@ -320,7 +341,9 @@ class Ledger:
         reason = str(reason)
         devices = [(str(d), str(s), str(v)) for d, s, v in devices]
         ports = [
-            PortRecord(p.order, p.device, p.interface, p.speed, p.customer, str(p.verdict))
+            PortRecord(
+                p.order, p.device, p.interface, p.speed, p.customer, str(p.verdict), p.diagnostic
+            )
             for p in ports
         ]
         _validate(run_id, started, finished, reason, devices, ports, terms)
@@ -347,7 +370,7 @@ class Ledger:
             pending = PendingRun({})
             for port in ports:
                 last = self._last_counted(port.order)
-                placements[port.order] = _place(last, reason, port.verdict)
+                placements[port.order] = _place(last, reason, port.verdict, port.diagnostic)
                 pending.acceptance[port.order] = _acceptance(
                     port, placements[port.order], last, reason, delivered, terms
                 )
@@ -399,8 +422,8 @@ class Ledger:
         self._db.executemany(
             "INSERT INTO port_results (run_id, order_id, device, interface, speed,"
             " customer, verdict, cycle, cycle_reason, attempt, delivered_on,"
-            " deemed_accepted_on, remedies_available, statement)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " deemed_accepted_on, remedies_available, statement, diagnostic)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     run_id,
@@ -417,6 +440,7 @@ class Ledger:
                     _iso_or_none(acceptance.deemed_accepted_on),
                     int(acceptance.remedies_available),
                     acceptance.statement,
+                    int(port.diagnostic),
                 )
                 for port, placement, acceptance in ports
             ],
@@ -424,9 +448,11 @@ class Ledger:
 
     def _last_counted(self, order: str) -> _Counted | None:
         row = self._db.execute(
-            "SELECT cycle, cycle_reason, attempt, verdict, delivered_on, deemed_accepted_on"
-            " FROM port_results WHERE order_id = ? AND attempt IS NOT NULL"
-            " ORDER BY seq DESC LIMIT 1",
+            "SELECT p.cycle, p.cycle_reason, p.attempt, p.verdict, p.delivered_on,"
+            " p.deemed_accepted_on, a.answer, a.answered"
+            " FROM port_results p LEFT JOIN answers a ON a.order_id = p.order_id"
+            " AND a.cycle = p.cycle AND a.attempt = p.attempt"
+            " WHERE p.order_id = ? AND p.attempt IS NOT NULL ORDER BY p.seq DESC LIMIT 1",
             (order,),
         ).fetchone()
         if row is None:
@@ -438,6 +464,8 @@ class Ledger:
             verdict=str(row[3]),
             delivered_on=date.fromisoformat(row[4]),
             deemed_accepted_on=_date_or_none(row[5]),
+            answer=None if row[6] is None else str(row[6]),
+            answered=None if row[7] is None else _utc(row[7]),
         )
 
     def _stored(self, run_id: str) -> dict[str, PortAcceptance]:
@@ -471,6 +499,64 @@ class Ledger:
                 (order, reason),
             ).fetchone()
         return 0 if row is None else int(row[0])
+
+    def answer(self, order: str, answer: str, *, by: str, reason: str = "", now: datetime) -> str:
+        """Record the customer's `answer` (accept | reject) to the order's latest pass, at `now`.
+
+        Returns where the port stands afterwards. Raises LedgerError, changing nothing, for
+        an unknown order, a port whose latest attempt failed, an attempt answered already, a
+        rejection without a reason, and any answer on or after the day the port was deemed
+        accepted (section 1.4(c)).
+        """
+        if answer not in ANSWERS:
+            raise LedgerError(f"unknown answer {answer!r}; one of {', '.join(ANSWERS)}")
+        if now.tzinfo is None:
+            raise LedgerError("the time of an answer must be timezone-aware (use UTC)")
+        if not by.strip():
+            raise LedgerError("say who answers for the customer (--by NAME)")
+        if answer == "reject" and not reason.strip():
+            raise LedgerError(f"a rejection of order {order} needs its reason (--reason TEXT)")
+        with self._errors(), self._transaction():
+            last = self._last_counted(order)
+            problem = _answer_problem(order, last, answer, now)
+            if problem is not None or last is None:
+                raise LedgerError(problem or f"order {order} has no acceptance test")
+            stamp = now.astimezone(UTC).strftime(_STAMP)
+            self._db.execute(
+                "INSERT INTO answers (order_id, cycle, attempt, answer, answered, by, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (order, last.cycle, last.attempt, answer, stamp, by.strip(), reason.strip()),
+            )
+            return _standing(self._last_counted(order), now)
+
+    def standing(self, order: str, now: datetime) -> str:
+        """Where the order's port stands at `now` (attempts, the customer's answer, acceptance)."""
+        with self._errors():
+            return _standing(self._last_counted(order), now)
+
+    def answers(self, order: str | None = None) -> list[AnswerRow]:
+        """The customer's answers, oldest first; only `order`'s when given."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT order_id, cycle, attempt, answer, answered, by, reason FROM answers"
+                " WHERE (:order IS NULL OR order_id = :order) ORDER BY seq",
+                {"order": order},
+            ).fetchall()
+        return [
+            AnswerRow(str(r[0]), int(r[2]), str(r[3]), _utc(r[4]), str(r[5]), str(r[6]))
+            for r in rows
+        ]
+
+    def orders(self, *, order: str | None = None, device: str | None = None) -> list[str]:
+        """The order ids the ledger knows, first recorded first; filtered like `history`."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT order_id, MIN(seq) FROM port_results"
+                " WHERE (:order IS NULL OR order_id = :order)"
+                " AND (:device IS NULL OR device = :device) GROUP BY order_id ORDER BY 2",
+                {"order": order, "device": device},
+            ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def history(self, *, order: str | None = None, device: str | None = None) -> list[HistoryRow]:
         """Port results (and port-less devices) of every run, oldest first; optionally filtered.

@@ -605,7 +605,9 @@ class AcceptanceRun:
             [(c.device.name, c.device.site.id, c.verdict.value) for c in certificates],
             [
                 PortRecord(
-                    p.order, c.device.name, p.interface, p.speed, p.customer, p.verdict.value
+                    p.order, c.device.name, p.interface, p.speed, p.customer, p.verdict.value,
+                    # Not every applicable Schedule 2 check decided: a diagnostic run.
+                    diagnostic=c.scope != "full",
                 )
                 for c in certificates
                 for p in c.ports

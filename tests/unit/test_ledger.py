@@ -506,6 +506,7 @@ def test_history_rows_as_json(book: Ledger) -> None:
             "delivered_on": "2026-11-02",
             "deemed_accepted_on": "2026-11-07",
             "remedies_available": False,
+            "diagnostic": False,
         }
     ]
 
