@@ -9,6 +9,7 @@ one entry here (and, if the run reads it, one `config.option.netaccept_NAME`).
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,6 +18,7 @@ import pytest
 
 from netaccept.core.catalogue import CHECK_IDS
 from netaccept.report.certificates import REASONS
+from netaccept.run.shard import Shard, ShardError
 from netaccept.session.hostkeys import DEFAULT_KNOWN_HOSTS, POLICY_HELP, HostKeyPolicy
 
 Kind = Literal["value", "flag", "append"]
@@ -63,6 +65,14 @@ class RunOption:
         return keywords
 
 
+def shard_value(text: str) -> Shard:
+    """`--shard`: I/N, or `auto` and `auto/N` from the CI's variables; else a usage error."""
+    try:
+        return Shard.from_option(text, os.environ)
+    except ShardError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 OPTIONS: tuple[RunOption, ...] = (
     RunOption("inventory", "inventory YAML (for pytest: enables netaccept)", metavar="FILE",
               short="-i", demo=True),
@@ -93,6 +103,11 @@ OPTIONS: tuple[RunOption, ...] = (
               kind="append", metavar="NAME=HOST:PORT"),
     RunOption("dns-server", "ask this name server for loopback_dns instead of dns.servers "
               "(port 53 unless given)", metavar="HOST[:PORT]"),
+    RunOption("shard", "only share I of N of the devices (sorted by name, dealt out in turn: the "
+              "same share on every machine), recorded in run.json; `auto` takes it from GitLab's "
+              "CI_NODE_INDEX and CI_NODE_TOTAL, `auto/N` from a Kubernetes Indexed Job's "
+              "JOB_COMPLETION_INDEX (from 0); merge the shards with `netaccept report merge`",
+              metavar="I/N", type=shard_value),
     RunOption("quiet", "no pytest progress letters (netaccept run shows its own summary)",
               kind="flag", cli=False),
 )  # fmt: skip
@@ -114,6 +129,11 @@ def add_pytest_options(parser: pytest.Parser) -> None:
             keywords = option._keywords()
             if option.name == "check":
                 keywords.pop("choices")  # the plugin names the valid ids in its own error
+            if option.name == "shard":
+                # `netaccept run --shard` selects the share's devices itself and passes the
+                # shard on to be recorded in run.json: with pytest, select with -k or
+                # --netaccept-device.
+                keywords["help"] = argparse.SUPPRESS
             group.addoption(f"--netaccept-{option.name}", **keywords)
 
 
