@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from netaccept import __version__
+from netaccept.cli.answers import cmd_accept, cmd_reject
 from netaccept.cli.common import EXIT_CODES, print_error
 from netaccept.cli.reports import (
     cmd_checks,
+    cmd_diff,
     cmd_history,
     cmd_keygen,
     cmd_pdf,
@@ -22,16 +24,8 @@ from netaccept.cli.runs import cmd_demo, cmd_lab, cmd_run
 from netaccept.core.exitcodes import ExitCode
 from netaccept.ledger import DEFAULT_LEDGER
 from netaccept.run.options import add_cli_options
-from netaccept.run.shard import Shard, ShardError
 
 # ---------------------------------------------------------------- parser
-
-
-def _shard(text: str) -> Shard:
-    try:
-        return Shard.parse(text)
-    except ShardError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _processes(text: str) -> str:
@@ -72,13 +66,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="run in N pytest-xdist processes (auto: one per core); each captures and "
         "decides its share of the devices, one run directory and ledger entry at the end",
-    )
-    run.add_argument(
-        "--shard",
-        type=_shard,
-        metavar="I/N",
-        help="only share I of N of the devices (sorted by name, dealt out in turn: the same "
-        "share on every machine); merge the shards with `netaccept report merge`",
     )
     run.add_argument("--junitxml", metavar="FILE", help="also write JUnit XML")
     run.add_argument(
@@ -183,9 +170,11 @@ def _parser() -> argparse.ArgumentParser:
         "e.g. the --out of each `netaccept run --shard i/n`) into a new run directory under "
         "OUT: the devices' directories copied as they are, one run.json and index.html over "
         "all of them, and each run copied from the ledger beside it into one ledger. The runs "
-        "must share inventory, contract, reason and transport, and no device may be in two.",
+        "must share inventory, contract, reason and transport, and no device may be in two. "
+        "Shards must be every shard of one count, each once, and no run without --shard among "
+        "them.",
         epilog="exit codes: as `netaccept run` for the merged results (0 pass, 1 fail, "
-        "6 undecided or not completed); 4 the runs cannot be merged",
+        "6 undecided or not completed, or partial); 4 the runs cannot be merged",
     )
     merge.add_argument("runs", nargs="+", metavar="DIR", help="a shard's run or reports directory")
     merge.add_argument(
@@ -199,6 +188,12 @@ def _parser() -> argparse.ArgumentParser:
         "-i",
         metavar="FILE",
         help="the inventory the shards ran (default: the path their run.json records)",
+    )
+    merge.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="merge even with shards missing (or runs that record no shard): the merged run "
+        "is marked partial, lists the devices it lacks, and never passes (exit 6)",
     )
     merge.set_defaults(func=cmd_report_merge)
 
@@ -216,6 +211,42 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--device", "-d", metavar="NAME", help="only this device")
     history.add_argument("--json", action="store_true", help="as JSON")
     history.set_defaults(func=cmd_history)
+
+    diff = sub.add_parser(
+        "diff",
+        help="what changed between two runs, on the facts the checks read",
+        description="Compare two run directories device by device: BGP sessions and their "
+        "AS, ISIS adjacencies and levels, interface states and descriptions, software and "
+        "image, chassis, and the configuration the checks read, each read from the runs' "
+        "evidence. Uptimes, counters, time stamps and message counts are never differences. "
+        "Changes are information, not a verdict: the checks decide acceptance.",
+        epilog="exit codes: 0 compared (with or without changes), 4 the runs cannot be "
+        "compared (not a run, different inventories, no device in common, unknown --device)",
+    )
+    diff.add_argument("run_a", metavar="RUN_A", help="the earlier run directory (before)")
+    diff.add_argument("run_b", metavar="RUN_B", help="the later run directory (after)")
+    diff.add_argument("--device", "-d", metavar="NAME", help="only this device")
+    diff.add_argument("--json", action="store_true", help="as JSON")
+    diff.set_defaults(func=cmd_diff)
+
+    for name, func, what in (
+        ("accept", cmd_accept, "the customer accepts a passed port (section 1.4(c))"),
+        ("reject", cmd_reject, "the customer rejects a passed port within its acceptance period"),
+    ):
+        answer = sub.add_parser(name, help=what, description=what)
+        answer.add_argument("--order", required=True, metavar="ID", help="the Port Service Order")
+        if name == "reject":
+            answer.add_argument("--reason", metavar="TEXT", help="why (required)")
+        answer.add_argument(
+            "--by", metavar="NAME", help="who answers for the customer (default: your login)"
+        )
+        answer.add_argument(
+            "--ledger",
+            default=str(DEFAULT_LEDGER),
+            metavar="FILE",
+            help=f"the ledger written by `netaccept run` (default: {DEFAULT_LEDGER})",
+        )
+        answer.set_defaults(func=func, reason=None)
     return parser
 
 

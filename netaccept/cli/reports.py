@@ -1,4 +1,5 @@
-"""`netaccept checks`, `keygen`, `verify`, `pdf`, `history`, `report merge`: what a run leaves."""
+"""`netaccept checks`, `keygen`, `verify`, `pdf`, `history`, `report merge`, `diff`: what a run
+leaves."""
 
 from __future__ import annotations
 
@@ -161,22 +162,33 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """Every recorded run, port by port, from the acceptance ledger."""
+    from datetime import UTC, datetime
+
     from rich import box
     from rich.markup import escape
     from rich.text import Text
 
     from netaccept.ledger import Ledger, LedgerError
 
+    now = datetime.now(UTC)
     try:
         with Ledger(Path(args.ledger), create=False) as ledger:
             rows = ledger.history(order=args.order, device=args.device)
+            orders = ledger.orders(order=args.order, device=args.device)
+            answers = [a for a in ledger.answers(args.order) if a.order in orders]
+            standing = {order: ledger.standing(order, now) for order in orders}
     except LedgerError as exc:
         print_error(escape(str(exc)))
         return ExitCode.USAGE
     if args.json:
         import json
 
-        print(json.dumps([row.to_json() for row in rows], indent=2))
+        story = {
+            "results": [row.to_json() for row in rows],
+            "answers": [answer.to_json() for answer in answers],
+            "standing": standing,
+        }
+        print(json.dumps(story, indent=2))
         return ExitCode.PASS
     if args.order:
         subject = f"order {args.order}"
@@ -204,7 +216,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         table.add_column(column, overflow="fold")
     styles = {"pass": "green", "fail": "bold red", "incomplete": "yellow"}
     for row in rows:
-        if row.attempt is None:
+        if row.diagnostic:
+            attempt = Text("diagnostic", style="dim")
+        elif row.attempt is None:
             attempt = Text("none" if row.order else "", style="dim")
         else:
             attempt = Text(str(row.attempt))
@@ -232,10 +246,20 @@ def cmd_history(args: argparse.Namespace) -> int:
             "attempt: counted within the port's cycle, whose reason is shown when it is not "
             "the run's; 1.4(b): the customer's options of section 1.4(b) apply; none: the run "
             "counts as no attempt (incomplete, or a retest of a port that already passed); "
+            "diagnostic: not every Schedule 2 check was run, no acceptance test; "
             "order -: the run tested no ordered port on that device.",
             style="dim",
         )
     )
+    for answer in answers:
+        verb = "accepted" if answer.answer == "accept" else "rejected"
+        line = Text(f"{answer.order}: attempt {answer.attempt} {verb} by {answer.by} on ")
+        line.append(answer.answered.strftime("%Y-%m-%d %H:%M UTC"))
+        if answer.reason:
+            line.append(f": {answer.reason}")
+        console.print(line)
+    for order, text in standing.items():
+        console.print(Text(f"{order} today: {text}", style="bold"))
     return ExitCode.PASS
 
 
@@ -254,6 +278,7 @@ def cmd_report_merge(args: argparse.Namespace) -> int:
             Path(args.out),
             ledger=Path(args.ledger) if args.ledger else None,
             inventory=Path(args.inventory) if args.inventory else None,
+            allow_partial=args.allow_partial,
         )
     except MergeError as exc:
         print_error(escape(str(exc)))
@@ -263,6 +288,67 @@ def cmd_report_merge(args: argparse.Namespace) -> int:
     if merged.ledger is not None:
         print(f"Ledger: {merged.ledger}")
     run = json.loads((merged.run_dir / "run.json").read_text(encoding="utf-8"))
+    if merged.partial:
+        print(f"Partial: {'; '.join(run['partial_reasons'])} (never a pass: exit 6)")
     statuses = [s for d in run["devices"] for s in d["checks"].values()]
     incomplete = any(d["verdict"] == "incomplete" for d in run["devices"])
-    return exit_code_for(statuses, not_completed=bool(run["not_completed"]), incomplete=incomplete)
+    # A partial run is undecided, as a run with devices not completed is.
+    not_completed = bool(run["not_completed"]) or merged.partial
+    return exit_code_for(statuses, not_completed=not_completed, incomplete=incomplete)
+
+
+# ---------------------------------------------------------------- diff
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """What changed between two runs, device by device, on the facts the checks read."""
+    from rich import box
+    from rich.markup import escape
+    from rich.text import Text
+
+    from netaccept.report.diff import SECTION_TITLES, DiffError, diff_runs
+
+    try:
+        found = diff_runs(Path(args.run_a), Path(args.run_b), device=args.device)
+    except DiffError as exc:
+        print_error(escape(str(exc)))
+        return ExitCode.USAGE
+    if args.json:
+        print(json.dumps(found.to_json(), indent=2))
+        return ExitCode.PASS
+    console = Console(highlight=False)
+    console.print(
+        Text(f"From run {found.before.id} ({found.before.summary['run'].get('reason')}) ")
+        + Text(f"to run {found.after.id} ({found.after.summary['run'].get('reason')})")
+    )
+    for device in found.devices:
+        count = len(device.changes)
+        heading = f"{device.device}: " + (
+            f"{count} change{'s' if count > 1 else ''}" if count else "no change"
+        )
+        if not device.changes:
+            console.print(Text(heading, style="bold"))
+        else:
+            table = Table(
+                title=Text(heading, style="bold"),
+                title_justify="left",
+                box=box.SIMPLE_HEAD,
+                collapse_padding=True,
+                pad_edge=False,
+            )
+            table.add_column("section")
+            table.add_column("change", overflow="fold")
+            for change in device.changes:
+                table.add_row(Text(SECTION_TITLES.get(change.section, change.section)),
+                              Text(change.text))  # fmt: skip
+            console.print(table)
+        for section, why in device.not_compared.items():
+            title = SECTION_TITLES.get(section, section)
+            console.print(Text(f"  {title} not compared: {why}", style="dim"))
+    for directory, names in ((args.run_a, found.only_before), (args.run_b, found.only_after)):
+        if names:
+            console.print(Text(f"only in {directory}: {', '.join(names)}", style="dim"))
+    console.print(
+        Text("Changes are information, not a verdict: the checks decide acceptance.", style="dim")
+    )
+    return ExitCode.PASS

@@ -29,6 +29,7 @@ from netaccept.ledger.schema import SCHEMA_VERSION
 from netaccept.ledger.store import (
     BUSY_TIMEOUT_S,
     DEFAULT_LEDGER,
+    Baseline,
     DuplicateRunError,
     Ledger,
     LedgerError,
@@ -46,6 +47,7 @@ __all__ = [
     "VERDICTS",
     "AcceptanceTerms",
     "AnswerRow",
+    "Baseline",
     "DuplicateRunError",
     "HistoryRow",
     "Ledger",

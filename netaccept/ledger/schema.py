@@ -1,11 +1,12 @@
 """The ledger's SQLite schema, and how times and dates are stored in it.
 
-Five tables: `schema_version` (the versions of this schema applied to the file, see
+Six tables: `schema_version` (the versions of this schema applied to the file, see
 `SCHEMA_VERSION`), `runs` (one row per recorded run, with the terms it was recorded under
 and a fingerprint of its content), `devices` (each run's devices and their verdicts),
 `port_results` (each ordered port's result, with the cycle and attempt it counts as, or
 none, whether the run was a diagnostic one, and the statement its certificate carries) and
-`answers` (the customer's acceptance or rejection of a counted pass). A UNIQUE constraint
+`answers` (the customer's acceptance or rejection of a counted pass), `baselines` (the
+facts a device showed in a full-scope run, kept to compare a later repair with). A UNIQUE constraint
 on order, cycle and attempt keeps attempt numbers from repeating. A ledger of an older
 version is migrated in place when it is opened (`MIGRATIONS`). Times are stored as
 fixed-width UTC text (`_STAMP`), so that the text sorts as the time does; dates as
@@ -22,7 +23,9 @@ from netaccept.ledger.rules import REASONS, VERDICTS
 SCHEMA_VERSION: Final = 2
 _STAMP: Final = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so the text sorts as the time does
 
-# The customer's answers (version 2): one per counted pass at most, kept with its time.
+# Version 2: the customer's answers (one per counted pass at most, kept with its time), and
+# the facts of each device a full-scope run passed (masked like the evidence): the baseline a
+# repair or restoration is compared with once the port is accepted.
 _ANSWERS: Final = """
 CREATE TABLE answers (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -37,6 +40,13 @@ CREATE TABLE answers (
     FOREIGN KEY (order_id, cycle, attempt) REFERENCES port_results (order_id, cycle, attempt)
 );
 CREATE INDEX answers_by_order ON answers (order_id, seq);
+CREATE TABLE baselines (
+    run_id TEXT NOT NULL,
+    device TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    PRIMARY KEY (run_id, device),
+    FOREIGN KEY (run_id, device) REFERENCES devices (run_id, device)
+);
 """
 
 # Version 1 to 2, in place: diagnostic runs, and the customer's answers.

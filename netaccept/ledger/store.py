@@ -80,10 +80,24 @@ class PendingRun:
     acceptance: dict[str, PortAcceptance]
     """Per order id: the port's attempt, dates and statement, for its certificate."""
     dropped: set[str] = field(default_factory=set)
+    snapshots: dict[str, str] = field(default_factory=dict)
+    """Per device: its facts in this run (JSON, masked), stored as a possible baseline."""
 
     def drop(self, device: str) -> None:
         """Leave `device` and its ports out of the ledger (its certificate is not on disk)."""
         self.dropped.add(device)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The facts of the run in which a port was accepted: what a repair is compared with."""
+
+    run_id: str
+    device: str
+    order: str
+    accepted_on: date
+    how: str  # "accepted by NAME on DATE" or "deemed accepted on DATE"
+    snapshot: str  # JSON, masked like the evidence (netaccept.report.diff.Snapshot)
 
 
 class Ledger:
@@ -382,6 +396,11 @@ class Ledger:
                     [(p, placements[p.order], pending.acceptance[p.order])
                      for p in ports if p.device not in pending.dropped],
                 )  # fmt: skip
+                self._db.executemany(
+                    "INSERT INTO baselines (run_id, device, snapshot) VALUES (?, ?, ?)",
+                    [(run_id, name, text) for name, text in pending.snapshots.items()
+                     if name in {d[0] for d in kept}],
+                )  # fmt: skip
 
     def _insert(
         self,
@@ -528,6 +547,36 @@ class Ledger:
                 (order, last.cycle, last.attempt, answer, stamp, by.strip(), reason.strip()),
             )
             return _standing(self._last_counted(order), now)
+
+    def baseline(self, orders: Sequence[str], now: datetime) -> Baseline | None:
+        """The facts of the latest accepted full-scope run of any of `orders`, at `now`.
+
+        A counted pass is accepted when the customer accepted it, or when, unrejected, the
+        day it is deemed accepted has come (section 1.4(c)). None when no such run left facts.
+        """
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT p.run_id, p.device, p.order_id, p.attempt, p.deemed_accepted_on,"
+                " a.answer, a.answered, a.by, b.snapshot"
+                " FROM port_results p JOIN baselines b ON b.run_id = p.run_id"
+                " AND b.device = p.device LEFT JOIN answers a ON a.order_id = p.order_id"
+                " AND a.cycle = p.cycle AND a.attempt = p.attempt"
+                f" WHERE p.order_id IN ({', '.join('?' * len(orders))})"
+                " AND p.attempt IS NOT NULL AND p.verdict = 'pass' ORDER BY p.seq DESC",
+                list(orders),
+            ).fetchall()
+        for row in rows:
+            if row[5] == "reject":
+                continue
+            if row[5] == "accept":
+                answered = _utc(row[6])
+                how = f"accepted by {row[7]} on {answered.date().isoformat()}"
+                return Baseline(str(row[0]), str(row[1]), str(row[2]), answered.date(), how, row[8])
+            deemed = _date_or_none(row[4])
+            if deemed is not None and now.date() >= deemed:
+                how = f"deemed accepted on {deemed.isoformat()}"
+                return Baseline(str(row[0]), str(row[1]), str(row[2]), deemed, how, str(row[8]))
+        return None
 
     def standing(self, order: str, now: datetime) -> str:
         """Where the order's port stands at `now` (attempts, the customer's answer, acceptance)."""

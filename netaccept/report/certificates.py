@@ -147,6 +147,35 @@ class AcceptanceOut(_Model):
     statement: str
 
 
+class ChangeOut(_Model):
+    """One difference between the device's facts at acceptance and in this run."""
+
+    section: str  # bgp, isis, interfaces, software, ... (netaccept.report.diff.SECTIONS)
+    key: str
+    kind: str  # added | removed | changed
+    text: str
+
+
+class NotComparedOut(_Model):
+    """A section of facts one side could not read, and why."""
+
+    section: str
+    why: str
+
+
+class SinceAcceptanceOut(_Model):
+    """What changed on the device since its port was accepted: on a repair or restoration.
+
+    Information, not a verdict: the checks still decide.
+    """
+
+    baseline_run: str  # the run in which the accepted port was tested
+    order: str
+    accepted: str  # "accepted by NAME on DATE" or "deemed accepted on DATE"
+    changes: list[ChangeOut]
+    not_compared: list[NotComparedOut]
+
+
 class PortOut(_Model):
     """A port's certificate: the order, its verdict, its checks and its acceptance status."""
 
@@ -196,6 +225,7 @@ class Certificate(_Model):
     identity_errors: list[str]
     checks: list[CheckOut]
     evidence: list[EvidenceRef]
+    since_acceptance: SinceAcceptanceOut | None = None
 
     def to_json(self) -> str:
         # pydantic's own serialiser (the same text as json.dumps(indent=2, ensure_ascii=False)

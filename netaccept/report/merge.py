@@ -5,6 +5,14 @@ its devices' certificates, and records its run in its ledger. Merging them:
 
 - checks that they belong together: the same inventory, contract, reason and transport,
   and no device (and no run) twice;
+- checks that they are every shard of one sharded run, each once: each shard's run.json
+  records `"shard": {"index": I, "count": N}` (`null` for a run without --shard). A shard
+  missing is refused unless `allow_partial`, and so is a run whose run.json records no shard
+  at all (an earlier netaccept's, which may have been any shard): the merged run is then
+  marked partial (run.json, a banner in index.html) and lists the inventory's devices that
+  are in none of the runs as not completed. Shards of different counts, a shard twice, and
+  shards mixed with runs without --shard are always refused. Runs without --shard (each a
+  whole run of its devices) merge as they always did;
 - writes a new run directory with every device's directory copied as it is (certificates,
   signatures and evidence are untouched: each still names the shard run that made it) and
   one run.json and index.html over all of them, in the inventory's order, as one run over
@@ -18,15 +26,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import html
 import json
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from netaccept.core.evidence import write_atomic
 from netaccept.inventory import Inventory, InventoryError, load_inventory
 from netaccept.ledger import BUSY_TIMEOUT_S, Ledger, LedgerError
 from netaccept.report.certificates import (
@@ -47,12 +57,24 @@ class MergeError(Exception):
 
 
 @dataclass(frozen=True)
+class RecordedShard:
+    """What a run's run.json says it is: share `index` (from 1) of `count`."""
+
+    index: int
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+@dataclass(frozen=True)
 class ShardRun:
     """One run directory to merge: its run.json and its devices' certificates."""
 
     directory: Path
     summary: dict[str, Any]
     certificates: tuple[Certificate, ...]
+    shard: RecordedShard | None = None
 
     @property
     def id(self) -> str:
@@ -62,6 +84,60 @@ class ShardRun:
     def ledger(self) -> Path:
         return self.directory.parent / LEDGER_NAME
 
+    @property
+    def records_shard(self) -> bool:
+        """Whether its run.json says if it is a shard (`null`: it is none); an earlier
+        netaccept's does not."""
+        return "shard" in self.summary
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Which shards the merged runs are, and why the merged run is partial, if it is."""
+
+    count: int | None  # the shards' N; None when no run is a shard
+    merged: tuple[int, ...] = ()
+    missing: tuple[int, ...] = ()
+    unrecorded: tuple[Path, ...] = ()  # runs whose run.json records no shard
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the merged run is partial, one line each; none when it is complete."""
+        return self._reasons(hints=False)
+
+    def refusals(self) -> list[str]:
+        """The same, with what to do: why the runs are not merged without --allow-partial."""
+        return self._reasons(hints=True)
+
+    def _reasons(self, *, hints: bool) -> list[str]:
+        partial = "give --allow-partial to merge the others into a run marked partial"
+        reasons = []
+        if self.missing and self.count:
+            them = "it" if len(self.missing) == 1 else "them"
+            hint = f": merge {them} too, or {partial}" if hints else ""
+            reasons.append(_missing(self.missing, self.count) + hint)
+        for directory in self.unrecorded:
+            hint = f": run it again, or {partial}" if hints else ""
+            reasons.append(
+                f"{directory}: its run.json records no shard (an earlier netaccept wrote it), "
+                f"so whether every shard is here cannot be checked{hint}"
+            )
+        return reasons
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.reasons)
+
+    def to_json(self) -> dict[str, Any]:
+        shards = None
+        if self.count is not None:
+            shards = {
+                "count": self.count,
+                "merged": list(self.merged),
+                "missing": list(self.missing),
+            }
+        return {"partial": self.partial, "partial_reasons": self.reasons, "shards": shards}
+
 
 @dataclass(frozen=True)
 class Merged:
@@ -70,6 +146,7 @@ class Merged:
     ledger: Path | None
     runs: tuple[str, ...]
     devices: int
+    partial: bool = False
 
 
 def run_directory(path: Path) -> Path:
@@ -107,13 +184,92 @@ def load_run(path: Path) -> ShardRun:
             certificates.append(Certificate.model_validate(data))
         except (OSError, ValueError, KeyError) as exc:
             raise MergeError(f"{file}: not a readable certificate ({exc})") from None
-    return ShardRun(directory, summary, tuple(certificates))
+    return ShardRun(directory, summary, tuple(certificates), _recorded_shard(directory, summary))
 
 
-def check_together(runs: Sequence[ShardRun], inventory: Inventory) -> None:
-    """Every way the runs fail to be shares of one run, all at once."""
+def _recorded_shard(directory: Path, summary: dict[str, Any]) -> RecordedShard | None:
+    value = summary.get("shard")
+    if value is None:
+        return None
+    index = value.get("index") if isinstance(value, dict) else None
+    count = value.get("count") if isinstance(value, dict) else None
+    if not (type(index) is int and type(count) is int and 1 <= index <= count):
+        raise MergeError(
+            f"{directory / 'run.json'}: its shard {json.dumps(value)} is not an index from 1 "
+            "to a count"
+        )
+    return RecordedShard(index, count)
+
+
+def check_together(
+    runs: Sequence[ShardRun], inventory: Inventory, *, allow_partial: bool = False
+) -> Completeness:
+    """Every way the runs fail to be shares of one run, all at once; else which shares they
+    are (partial only with `allow_partial`)."""
+    found, problems = completeness(runs)
+    if not allow_partial:
+        problems += found.refusals()
+    problems += _run_problems(runs) + _device_problems(runs, inventory)
+    if len(problems) == 1:
+        raise MergeError(f"cannot merge {len(runs)} run(s): {problems[0]}")
+    if problems:
+        raise MergeError(
+            f"cannot merge {len(runs)} run(s) starting with {runs[0].directory}:\n- "
+            + "\n- ".join(problems)
+        )
+    return found
+
+
+def completeness(runs: Sequence[ShardRun]) -> tuple[Completeness, list[str]]:
+    """Which shards the runs are, and what keeps them from being the shards of one run."""
+    unique = list({r.id: r for r in runs}.values())  # a run given twice: see _run_problems
+    unrecorded = tuple(r.directory for r in unique if not r.records_shard)
+    sharded = [(r.directory, r.shard) for r in unique if r.shard is not None]
+    whole = [r.directory for r in unique if r.records_shard and r.shard is None]
+    if not sharded:
+        return Completeness(None, unrecorded=unrecorded), []
+    if whole:
+        listed = ", ".join(f"{d} is shard {s}" for d, s in sharded)
+        return Completeness(None, unrecorded=unrecorded), [
+            f"{', '.join(map(str, whole))} ran without --shard, but {listed}: merge the shards "
+            "of one sharded run, or runs without --shard"
+        ]
+    counts = {s.count for _, s in sharded}
+    if len(counts) > 1:
+        listed = ", ".join(f"{d} is {s}" for d, s in sharded)
+        return Completeness(None, unrecorded=unrecorded), [
+            f"shards of different counts ({listed}): merge the shards of one sharded run"
+        ]
+    count = counts.pop()
+    by_index: dict[int, list[Path]] = {}
+    for directory, shard in sharded:
+        by_index.setdefault(shard.index, []).append(directory)
+    problems = [
+        f"shard {index}/{count} is given {_times(len(dirs))}: {_and(map(str, dirs))}"
+        for index, dirs in sorted(by_index.items())
+        if len(dirs) > 1
+    ]
+    missing = tuple(i for i in range(1, count + 1) if i not in by_index)
+    return Completeness(count, tuple(sorted(by_index)), missing, unrecorded), problems
+
+
+def _missing(indexes: Sequence[int], count: int) -> str:
+    if len(indexes) == 1:
+        return f"shard {indexes[0]}/{count} is missing"
+    return f"shards {_and(f'{i}/{count}' for i in indexes)} are missing"
+
+
+def _times(count: int) -> str:
+    return "twice" if count == 2 else f"{count} times"
+
+
+def _and(items: Iterable[str]) -> str:
+    listed = list(items)
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+
+
+def _run_problems(runs: Sequence[ShardRun]) -> list[str]:
     problems: list[str] = []
-    first = runs[0]
     for key in ("inventory", "reason", "transport"):
         values = {r.summary["run"][key] for r in runs}
         if len(values) > 1:
@@ -121,6 +277,11 @@ def check_together(runs: Sequence[ShardRun], inventory: Inventory) -> None:
             problems.append(f"the runs differ in {key} ({listed})")
     ids = [r.id for r in runs]
     problems += [f"run {i} is given twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    return problems
+
+
+def _device_problems(runs: Sequence[ShardRun], inventory: Inventory) -> list[str]:
+    problems: list[str] = []
     contract = ContractOut(**inventory.contract.model_dump())
     known = {d.name for d in inventory.devices}
     seen: dict[str, Path] = {}
@@ -137,11 +298,7 @@ def check_together(runs: Sequence[ShardRun], inventory: Inventory) -> None:
                     f"{run.directory / name}: certified under another contract than "
                     f"{inventory.path} now states"
                 )
-    if problems:
-        raise MergeError(
-            f"cannot merge {len(runs)} run(s) starting with {first.directory}:\n- "
-            + "\n- ".join(problems)
-        )
+    return problems
 
 
 def merge(
@@ -150,9 +307,10 @@ def merge(
     *,
     ledger: Path | None = None,
     inventory: Path | None = None,
+    allow_partial: bool = False,
 ) -> Merged:
     """Merge the runs at `paths` into a new run directory under `out` and into `ledger`
-    (default `out/ledger.sqlite`)."""
+    (default `out/ledger.sqlite`); with `allow_partial`, even without every shard."""
     if not paths:
         raise MergeError("nothing to merge: give the run directories of the shards")
     runs = [load_run(p) for p in paths]
@@ -163,7 +321,7 @@ def merge(
         raise MergeError(
             f"the inventory the runs used cannot be read ({exc}); give it with --inventory FILE"
         ) from None
-    check_together(runs, loaded)
+    found = check_together(runs, loaded, allow_partial=allow_partial)
     target = ledger or out / LEDGER_NAME
     recorded = _merge_ledgers(runs, target)
 
@@ -176,6 +334,7 @@ def merge(
         for r in runs
         for n in r.summary.get("not_completed", [])
     ]
+    lacking = _not_in_any(runs, loaded, found) if found.partial else []
     stops = sorted({str(r.summary["interrupted_by"]) for r in runs if r.summary.get("interrupted")})
     first = runs[0].summary["run"]
     started = min(_time(r.summary["run"]["started"]) for r in runs)
@@ -199,17 +358,81 @@ def merge(
         info,
         certificates,
         interrupted=", ".join(stops) or None,
-        not_completed=not_completed,
+        not_completed=[*not_completed, *lacking],
         extra={
+            "shard": None,  # a merged run is no share of anything
+            **found.to_json(),
             "merged_from": [
-                {"id": r.id, "directory": str(r.directory), "devices": len(r.certificates)}
+                {
+                    "id": r.id,
+                    "directory": str(r.directory),
+                    "devices": len(r.certificates),
+                    # as its run.json records it: an earlier netaccept's records nothing
+                    **({"shard": r.shard and vars(r.shard)} if r.records_shard else {}),
+                }
                 for r in runs
-            ]
+            ],
         },
     )
+    if found.partial:
+        _add_partial_banner(index, found, lacking)
     return Merged(
-        run_dir, index, target if recorded else None, tuple(r.id for r in runs), len(certificates)
+        run_dir,
+        index,
+        target if recorded else None,
+        tuple(r.id for r in runs),
+        len(certificates),
+        partial=found.partial,
     )
+
+
+def _not_in_any(
+    runs: Sequence[ShardRun], inventory: Inventory, found: Completeness
+) -> list[NotCompleted]:
+    """The inventory's devices in none of the runs of a partial merge: not tested here."""
+    present = {c.device.name for r in runs for c in r.certificates}
+    present |= {n["name"] for r in runs for n in r.summary.get("not_completed", [])}
+    why = "; ".join(found.reasons)
+    return [
+        NotCompleted(
+            d.name,
+            d.site,
+            f"{d.name}: not in this partial run ({why}): no certificate here; test it and merge "
+            "every shard",
+        )
+        for d in inventory.devices
+        if d.name not in present
+    ]
+
+
+def _add_partial_banner(index: Path, found: Completeness, lacking: Sequence[NotCompleted]) -> None:
+    """A banner after the run's verdict in index.html: partial, why, and the devices it lacks."""
+    page = index.read_text(encoding="utf-8")
+    verdict = page.find('id="verdict"')
+    end = page.find("</section>", verdict) if verdict >= 0 else -1
+    at = end + len("</section>") if end >= 0 else page.index("<body>") + len("<body>")
+    items = "".join(
+        f'    <li data-device="{html.escape(n.name)}"><strong>{html.escape(n.name)}</strong> '
+        f'<span class="muted">({html.escape(n.site)})</span></li>\n'
+        for n in lacking
+    )
+    if lacking:
+        lacks = (
+            f"The {len(lacking)} device(s) below are in none of its runs and have no "
+            "certificate here."
+        )
+    else:
+        lacks = "Every device of the inventory is in one of its runs."
+    banner = (
+        '\n<section class="banner" id="run-partial" role="alert" data-partial="true" '
+        'aria-labelledby="run-partial-title">\n'
+        '  <p><strong id="run-partial-title">Partial run, merged with --allow-partial:'
+        "</strong>\n"
+        f"    {html.escape('; '.join(found.reasons))}. {lacks}</p>\n"
+        + (f'  <ul id="not-in-run">\n{items}  </ul>\n' if lacking else "")
+        + "</section>"
+    )
+    write_atomic(index, page[:at] + banner + page[at:])
 
 
 def _time(text: str) -> datetime:
@@ -224,8 +447,11 @@ _RUN_COLUMNS = (
 )
 _PORT_COLUMNS = (
     "run_id, order_id, device, interface, speed, customer, verdict, cycle, cycle_reason, "
-    "attempt, delivered_on, deemed_accepted_on, remedies_available, statement"
+    "attempt, delivered_on, deemed_accepted_on, remedies_available, statement, diagnostic"
 )
+
+
+_Rows = list[tuple[Any, ...]]
 
 
 def _merge_ledgers(runs: Sequence[ShardRun], target: Path) -> bool:
@@ -233,7 +459,7 @@ def _merge_ledgers(runs: Sequence[ShardRun], target: Path) -> bool:
 
     A replay is no attempt and is in no ledger; a run recorded anywhere else must be found.
     """
-    copies: list[tuple[str, tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]] = []
+    copies: list[tuple[str, tuple[Any, ...], _Rows, _Rows, _Rows]] = []
     for run in sorted(runs, key=lambda r: r.summary["run"]["started"]):
         if run.summary["run"]["transport"] == "replay":
             continue
@@ -256,11 +482,14 @@ def _merge_ledgers(runs: Sequence[ShardRun], target: Path) -> bool:
                     f"SELECT {_PORT_COLUMNS} FROM port_results WHERE run_id = ? ORDER BY seq",
                     (run.id,),
                 ).fetchall()
+                baselines = db.execute(  # the facts a later repair is compared with
+                    "SELECT run_id, device, snapshot FROM baselines WHERE run_id = ?", (run.id,)
+                ).fetchall()
         except (LedgerError, sqlite3.Error) as exc:
             raise MergeError(f"{run.ledger}: {exc}") from None
         if row is None:
             raise MergeError(f"run {run.id} is not in the ledger beside it ({run.ledger})")
-        copies.append((run.id, tuple(row), devices, ports))
+        copies.append((run.id, tuple(row), devices, ports, baselines))
     if not copies:
         return False
     try:
@@ -271,7 +500,7 @@ def _merge_ledgers(runs: Sequence[ShardRun], target: Path) -> bool:
     try:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("BEGIN IMMEDIATE")
-        for run_id, row, devices, ports in copies:
+        for run_id, row, devices, ports, baselines in copies:
             known = db.execute(
                 "SELECT fingerprint FROM runs WHERE run_id = ?", (run_id,)
             ).fetchone()
@@ -289,7 +518,7 @@ def _merge_ledgers(runs: Sequence[ShardRun], target: Path) -> bool:
             )
             try:
                 db.executemany(
-                    f"INSERT INTO port_results ({_PORT_COLUMNS}) VALUES ({_marks(14)})", ports
+                    f"INSERT INTO port_results ({_PORT_COLUMNS}) VALUES ({_marks(15)})", ports
                 )
             except sqlite3.IntegrityError as exc:
                 raise MergeError(
@@ -298,6 +527,9 @@ def _merge_ledgers(runs: Sequence[ShardRun], target: Path) -> bool:
                     "Run the shards with one shared --ledger, or merge into the ledger they "
                     "started from"
                 ) from None
+            db.executemany(
+                "INSERT INTO baselines (run_id, device, snapshot) VALUES (?, ?, ?)", baselines
+            )
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
@@ -312,4 +544,13 @@ def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
 
-__all__ = ["MergeError", "Merged", "ShardRun", "load_run", "merge", "run_directory"]
+__all__ = [
+    "Completeness",
+    "MergeError",
+    "Merged",
+    "RecordedShard",
+    "ShardRun",
+    "load_run",
+    "merge",
+    "run_directory",
+]

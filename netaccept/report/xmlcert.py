@@ -71,6 +71,19 @@ def certificate_xml(cert: Certificate) -> str:
     for check in cert.checks:
         _check(checks, check)
     _outputs(root, cert.evidence)
+    if cert.since_acceptance is not None:
+        since = cert.since_acceptance
+        element = ET.SubElement(
+            root,
+            "sinceAcceptance",
+            {"baselineRun": since.baseline_run, "order": since.order, "accepted": since.accepted},
+        )
+        for change in since.changes:
+            _leaf(element, "change", change.text).attrib.update(
+                {"section": change.section, "key": change.key, "kind": change.kind}
+            )
+        for skipped in since.not_compared:
+            _leaf(element, "notCompared", skipped.why).set("section", skipped.section)
     ET.indent(root, space="  ")
     # A CR in a text would be read back as LF; as a character reference it survives.
     body = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")

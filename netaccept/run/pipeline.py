@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import json
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -39,7 +40,14 @@ from netaccept.inventory import (
     Inventory,
     resolve_credentials,
 )
-from netaccept.ledger import AcceptanceTerms, Ledger, LedgerError, PortAcceptance, PortRecord
+from netaccept.ledger import (
+    AcceptanceTerms,
+    Ledger,
+    LedgerError,
+    PendingRun,
+    PortAcceptance,
+    PortRecord,
+)
 from netaccept.platforms import registry
 from netaccept.platforms.facts import (
     FACTS,
@@ -56,11 +64,14 @@ from netaccept.platforms.registry import CLI
 from netaccept.report.certificates import (
     AcceptanceOut,
     Certificate,
+    ChangeOut,
     CheckResult,
     FindingOut,
     Identity,
+    NotComparedOut,
     NotCompleted,
     RunInfo,
+    SinceAcceptanceOut,
     build_certificate,
     evidence_refs,
     new_run_id,
@@ -71,11 +82,13 @@ from netaccept.report.certificates import (
     write_evidence,
     write_index,
 )
+from netaccept.report.diff import Snapshot, compare, not_compared, snapshot
 from netaccept.report.signing import sign_certificate
 from netaccept.report.xmlcert import write_certificate_xml
 from netaccept.run.capture import capture
 from netaccept.run.interrupt import SignalStop, StopRequest
 from netaccept.run.preflight import LedgerWait, WaitStopped
+from netaccept.run.shard import Shard
 from netaccept.session.captured import DeviceCapture
 from netaccept.session.debuglog import install_masking
 from netaccept.session.dns import (
@@ -139,6 +152,8 @@ class AcceptanceRun:
         )
         self.workers: int = opt.netaccept_workers or inventory.settings.workers
         self.checks: list[str] = list(opt.netaccept_check)
+        # `netaccept run --shard`, which selected the share's devices: recorded in run.json.
+        self.shard: Shard | None = opt.netaccept_shard
         self.started = utc_now()
         self.run_id = new_run_id(self.started)
         self.out = Path(opt.netaccept_out)
@@ -536,6 +551,7 @@ class AcceptanceRun:
                 self.certificates,
                 interrupted=interrupted,
                 not_completed=self.not_completed,
+                extra={"shard": None if self.shard is None else vars(self.shard)},
             )
         except OSError as exc:
             self.not_saved.append(_cannot_write("the run index", self.run_dir, exc))
@@ -574,6 +590,7 @@ class AcceptanceRun:
                 acceptance = _acceptance_out(pending.acceptance)
                 for cert in certificates:
                     cert = with_acceptance(cert, acceptance)
+                    cert = self._baseline(ledger, pending, info, cert)
                     if self._write_device(cert):
                         written.append(cert)
                     else:
@@ -596,6 +613,43 @@ class AcceptanceRun:
             return None
         self.certificates = written
         return None
+
+    def _baseline(
+        self, ledger: Ledger, pending: PendingRun, info: RunInfo, cert: Certificate
+    ) -> Certificate:
+        """Keep the device's facts as a possible baseline, and show what changed since acceptance.
+
+        A full-scope run that passed a port leaves the device's facts (read from its masked
+        evidence) with the ledger: once the port is accepted they are its baseline. A repair
+        or restoration run is compared with the baseline of the device's ports, and the
+        differences go on the certificate, as information.
+        """
+        repair = info.reason in ("repair", "restoration")
+        passed = cert.scope == "full" and any(p.verdict is Overall.PASS for p in cert.ports)
+        if not (repair or passed) or not cert.ports:
+            return cert
+        cap = self.captures[cert.device.name]
+        today = snapshot(cap.device, {c: e.output for c, e in cap.evidence.items()})
+        if passed:
+            pending.snapshots[cert.device.name] = json.dumps(today.to_json(), sort_keys=True)
+        base = ledger.baseline([p.order for p in cert.ports], info.finished) if repair else None
+        if base is None:
+            return cert
+        before = Snapshot.from_json(json.loads(base.snapshot))
+        since = SinceAcceptanceOut(
+            baseline_run=base.run_id,
+            order=base.order,
+            accepted=base.how,
+            changes=[
+                ChangeOut(section=c.section, key=c.key, kind=c.kind, text=c.text)
+                for c in compare(before, today)
+            ],
+            not_compared=[
+                NotComparedOut(section=section, why=why)
+                for section, why in not_compared(before, today).items()
+            ],
+        )
+        return cert.model_copy(update={"since_acceptance": since})
 
     def _ledger_entry(self, info: RunInfo, certificates: list[Certificate]) -> tuple[Any, ...]:
         """The run as `Ledger.recording` takes it: run, devices, ports, the contract's terms."""

@@ -88,7 +88,7 @@ def test_history_reads_the_ledger_back(three_runs: Runs) -> None:
     shown = cli("history", "--ledger", str(three_runs.out / "ledger.sqlite"),
                 "--order", "PSO-2001-0103", "--json")  # fmt: skip
     assert shown.returncode == 0, shown.stderr
-    rows = json.loads(shown.stdout)
+    rows = json.loads(shown.stdout)["results"]
     assert [(r["attempt"], r["verdict"], r["device"]) for r in rows] == [
         (1, "fail", "chi-gsr-02"), (2, "fail", "chi-gsr-02"), (3, "fail", "chi-gsr-02"),
     ]  # fmt: skip

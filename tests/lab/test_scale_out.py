@@ -206,6 +206,11 @@ def test_merged_shards_are_the_serial_run(runs: Runs) -> None:
     ids, devices = _ledger_rows(runs.merged_out / "ledger.sqlite")
     assert sorted(ids) == sorted(r.run_dir.name for r in runs.shards)
     assert sorted(d for _, d in devices) == sorted(DEVICES)
+    # The passing devices' facts came along: the baselines a later repair is compared with.
+    with sqlite3.connect(runs.merged_out / "ledger.sqlite") as db:
+        kept = {d for (d,) in db.execute("SELECT device FROM baselines")}
+    passed = {d["name"] for d in index["devices"] if d["verdict"] == "pass"}
+    assert passed and passed <= kept
 
 
 @pytest.mark.lab

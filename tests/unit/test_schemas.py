@@ -702,6 +702,31 @@ def certificate_from_xml(text: str) -> Json:
             for check in root.iterfind("c:checks/c:check", NS)
         ],
         "evidence": outputs(root),
+        "since_acceptance": since_acceptance(root.find("c:sinceAcceptance", NS)),
+    }
+
+
+def since_acceptance(element: ET.Element | None) -> dict[str, Any] | None:
+    """A repair's changes since acceptance, as the JSON gives them; None when absent."""
+    if element is None:
+        return None
+    return {
+        "baseline_run": element.get("baselineRun"),
+        "order": element.get("order"),
+        "accepted": element.get("accepted"),
+        "changes": [
+            {
+                "section": c.get("section"),
+                "key": c.get("key"),
+                "kind": c.get("kind"),
+                "text": c.text or "",
+            }
+            for c in element.iterfind("c:change", NS)
+        ],
+        "not_compared": [
+            {"section": n.get("section"), "why": n.text or ""}
+            for n in element.iterfind("c:notCompared", NS)
+        ],
     }
 
 
