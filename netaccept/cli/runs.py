@@ -176,6 +176,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- demo
 
 
+DEMO_LEDGER = "demo-ledger.sqlite"
+"""The demo's ledger, in its reports directory: apart from the ledger of real runs."""
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Start the lab on free loopback ports with throw-away credentials and run the suite."""
     from netaccept.lab.process import LabProcess
@@ -229,7 +233,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             junitxml=None,
             dns_server=f"127.0.0.1:{running.dns_port}",
             sign_key=args.sign_key,
-            ledger=args.ledger,
+            # The demo's attempts are no real port's: its ledger is its own, never the one
+            # real runs keep in the same reports directory.
+            ledger=args.ledger or str(Path(args.out) / DEMO_LEDGER),
             host_key_policy=args.host_key_policy or HostKeyPolicy.STRICT.value,
             known_hosts=known_hosts,
         )
@@ -241,6 +247,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return code
     console.print(
         "The demo lab has faulty routers on purpose (chi-gsr-02, nyc-gsr-03): their failures "
-        f"above are expected. `netaccept run` on this lab exits {code}."
+        f"above are expected. `netaccept run` on this lab exits {code}. The demo's attempts "
+        f"are in its own ledger, {ns.ledger} (`netaccept history --ledger {ns.ledger}`).",
+        soft_wrap=True,
     )
     return ExitCode.PASS

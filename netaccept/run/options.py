@@ -172,6 +172,6 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         elif option.name == "known-hosts":
             if value and not getattr(args, "replay", None):
                 argv += [flag, value]
-        elif value:
-            argv += [flag, str(value)]
+        elif value is not None and value != "":
+            argv += [flag, str(value)]  # 0 too: `--workers 0` is refused, not dropped
     return argv

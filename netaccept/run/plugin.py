@@ -8,6 +8,7 @@ captured once per device, concurrently (live SSH, or replay) -> facts parsed on 
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from netaccept.core.libwarnings import filterwarnings_lines
 from netaccept.core.verdicts import CheckFailed, Undecidable, Verdict
 from netaccept.inventory import (
     Device,
+    Inventory,
     InventoryError,
     load_inventory,
 )
@@ -83,10 +85,17 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("filterwarnings", line)
     try:
         inventory = load_inventory(path)
+        endpoints = _endpoints(config, inventory, config.option.netaccept_endpoint)
         inventory = inventory.select(config.option.netaccept_device)
-        inventory = inventory.with_endpoints(_endpoints(config.option.netaccept_endpoint))
+        inventory = inventory.with_endpoints(endpoints)
     except InventoryError as exc:
         raise pytest.UsageError(f"the inventory cannot be used:\n{exc}") from None
+    workers = config.option.netaccept_workers
+    if workers is not None and workers < 1:
+        raise pytest.UsageError(
+            f"{spelled(config, 'workers')} {workers}: give the number of devices to capture at "
+            "once, 1 or more"
+        )
     unknown = [c for c in config.option.netaccept_check if c not in CHECKS]
     if unknown:
         raise pytest.UsageError(
@@ -156,13 +165,29 @@ def _check_outputs(config: pytest.Config) -> None:
         )
 
 
-def _endpoints(values: list[str]) -> dict[str, tuple[str, int]]:
+def _endpoints(
+    config: pytest.Config, inventory: Inventory, values: list[str]
+) -> dict[str, tuple[str, int]]:
+    """`NAME=HOST:PORT` values; a name the inventory does not know is refused.
+
+    Ignored, a misspelt name would send that device's run to its production address rather
+    than to the lab or the port forward the user meant.
+    """
+    option = spelled(config, "endpoint")
+    known = [d.name for d in inventory.devices]
     endpoints: dict[str, tuple[str, int]] = {}
     for value in values:
         name, _, address = value.partition("=")
         host, _, port = address.rpartition(":")
-        if not name or not host or not port.isdigit():
-            raise pytest.UsageError(f"--netaccept-endpoint {value!r}: expected NAME=HOST:PORT")
+        if not name or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise pytest.UsageError(f"{option} {value!r}: expected NAME=HOST:PORT (port 1-65535)")
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise pytest.UsageError(
+                f"{option} {value!r}: the inventory has no device {name!r}{hint}; "
+                f"devices: {', '.join(known)}"
+            )
         endpoints[name] = (host, int(port))
     return endpoints
 

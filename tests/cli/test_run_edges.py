@@ -1,0 +1,46 @@
+"""Field-ready edges of `netaccept run` (issue 14): options that must not be taken silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, netaccept
+
+
+def test_a_misspelt_endpoint_name_is_refused_naming_the_close_one(tmp_path: Path) -> None:
+    # Ignored, the run of nyc-gsr-01 would go to the inventory's (production) address.
+    result = netaccept(
+        "run", "--inventory", str(LAB_INVENTORY), "--device", "nyc-gsr-01",
+        "--endpoint", "nyc-gsr01=127.0.0.1:2222", "--no-progress", out=tmp_path,
+    )  # fmt: skip
+    assert result.code == 4, result.stdout + result.stderr
+    assert "--endpoint 'nyc-gsr01=127.0.0.1:2222'" in result.stderr
+    assert "did you mean nyc-gsr-01?" in result.stderr
+    assert "--netaccept-endpoint" not in result.stderr
+    assert not list(tmp_path.glob("*/nyc-gsr-01"))
+
+
+def test_an_endpoint_for_a_known_device_not_selected_is_fine(tmp_path: Path) -> None:
+    result = netaccept(
+        "run", "--inventory", str(LAB_INVENTORY), "--replay", str(LAB_RECORDINGS),
+        "--device", "nyc-gsr-01", "--endpoint", "chi-xr-01=127.0.0.1:2222", "--no-progress",
+        out=tmp_path,
+    )  # fmt: skip
+    assert result.code == 0, result.stdout + result.stderr
+
+
+def test_an_endpoint_port_out_of_range_is_refused(tmp_path: Path) -> None:
+    result = netaccept(
+        "run", "--inventory", str(LAB_INVENTORY), "--endpoint", "nyc-gsr-01=127.0.0.1:70000",
+        "--no-progress", out=tmp_path,
+    )  # fmt: skip
+    assert result.code == 4 and "port 1-65535" in result.stderr
+
+
+def test_zero_workers_is_refused(tmp_path: Path) -> None:
+    result = netaccept(
+        "run", "--inventory", str(LAB_INVENTORY), "--replay", str(LAB_RECORDINGS),
+        "--workers", "0", "--no-progress", out=tmp_path,
+    )  # fmt: skip
+    assert result.code == 4, result.stdout + result.stderr
+    assert "--workers 0" in result.stderr and "1 or more" in result.stderr
