@@ -13,8 +13,8 @@ port 22), so ``ssh-keygen -R``/``-F`` work on it and lines can be copied from
 ``~/.ssh/known_hosts``. Read: comma-separated host patterns with ``*``/``?`` and ``!``
 negation, hashed hosts (``|1|salt|hash``), ``@revoked``; ``@cert-authority`` lines are
 ignored (no certificates). Malformed lines are reported with file and line and never stop
-the other entries from working. New entries are written under an exclusive lock
-(``FILE.lock``) by atomic replacement, so concurrent sessions, threads or processes never
+the other entries from working. New entries are written under an exclusive lock (on the
+file's directory) by atomic replacement, so concurrent sessions, threads or processes never
 corrupt the file or record a host twice.
 """
 
@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import fcntl
 import functools
 import hashlib
 import hmac
@@ -418,10 +417,13 @@ def _lines_text(lines: list[int]) -> str:
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``PATH.lock`` (threads and processes alike: one flock each)."""
-    lock_path = path.with_name(path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    """An exclusive lock on the directory of ``path`` (threads and processes alike: one flock
+    each). The directory, not a ``PATH.lock`` file beside it: nothing is left behind, and a
+    lock file could not be removed safely while another process waits on it."""
+    fd = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
+        import fcntl  # POSIX only: imported here so that `netaccept verify` runs on Windows
+
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:

@@ -141,8 +141,10 @@ def _verification(decision: HostKeyDecision) -> str:
     """How the host key was verified, in words for the certificate."""
     if decision.outcome is HostKeyOutcome.RECORDED:
         return (
-            f"unknown before this run; recorded on first use as line {decision.line} of "
-            f"{decision.known_hosts} (--host-key-policy accept-new)"
+            f"unknown before this run; recorded on first use ({decision.key_type} "
+            f"{decision.fingerprint}) as line "
+            f"{decision.line} of {decision.known_hosts} (--host-key-policy accept-new): check "
+            "this fingerprint with the router's administrator"
         )
     if not decision.verified:
         return "NOT verified (--host-key-policy insecure)"

@@ -317,7 +317,9 @@ def test_accept_new_records_a_key_on_first_use_then_strict_accepts_it(
     )
     assert first.code == 0, first.stdout + first.stderr
     check = first.certificate(IOS)["device"]["host_key_verification"]
-    assert check.startswith("unknown before this run; recorded on first use as line 1 of ")
+    assert check.startswith("unknown before this run; recorded on first use (ssh-rsa SHA256:")
+    assert ") as line 1 of " in check and "check this fingerprint" in check
+    assert not (known_hosts.parent / "known_hosts.lock").exists()
     # nyc-gsr-01 runs 12.0S: its host key is the RSA key its software has.
     assert f"[127.0.0.1]:{lab.ports[IOS]} ssh-rsa " in known_hosts.read_text()
     again = _one_router(

@@ -194,6 +194,12 @@ def test_accept_new_keeps_the_file_as_it_was_and_appends(tmp_path: Path) -> None
     assert decision.warnings == (f"{path}:3: expected HOSTS KEYTYPE BASE64-KEY [COMMENT]",)
 
 
+def test_accept_new_leaves_no_lock_file_behind(tmp_path: Path) -> None:
+    path = tmp_path / "known_hosts"
+    assert check(path, KEY, ACCEPT_NEW).outcome is HostKeyOutcome.RECORDED
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["known_hosts"]
+
+
 def test_accept_new_updates_a_symlinked_file_in_place(tmp_path: Path) -> None:
     real = tmp_path / "real_known_hosts"
     real.write_text(line(OTHER, port=9) + "\n")
@@ -205,13 +211,15 @@ def test_accept_new_updates_a_symlinked_file_in_place(tmp_path: Path) -> None:
 
 
 def test_accept_new_cannot_record_is_a_refusal_that_says_why(tmp_path: Path) -> None:
+    # A link to a file in a directory that is not there: nothing to read, nowhere to write
+    # (as root, permissions cannot stop a write).
     path = tmp_path / "known_hosts"
-    (tmp_path / "known_hosts.lock").mkdir()  # (as root, permissions cannot stop a write)
+    path.symlink_to(tmp_path / "gone" / "known_hosts")
     decision = check(path, KEY, ACCEPT_NEW)
     assert decision.outcome is HostKeyOutcome.REFUSED_ERROR and not decision.accepted
     assert "is unknown and cannot be recorded in" in decision.message
     assert "--known-hosts" in decision.message
-    assert not path.exists()
+    assert not path.exists()  # the link still points nowhere
 
 
 def test_an_unreadable_file_refuses_except_when_insecure(tmp_path: Path) -> None:
