@@ -207,6 +207,11 @@ def test_the_run_index_html_says_interrupted(interrupted: Interrupted) -> None:
     assert 'data-verdict="incomplete"' in html
     for name in SLOW:
         assert f'<li data-device="{name}">' in html
+    # The unfinished devices count: six devices, two passed, four incomplete.
+    total, unfinished = len(FAST) + len(SLOW), len(SLOW)
+    assert f"<dt>Devices</dt><dd>{total}</dd>" in html
+    assert f"<dt>Incomplete</dt><dd>{unfinished}</dd>" in html
+    assert f"{len(FAST)} of {total} devices passed; {unfinished} incomplete." in html
 
 
 @pytest.mark.lab
