@@ -161,6 +161,21 @@ def connect_error(
     )
 
 
+def not_ssh(device: Device, head: bytes) -> DeviceUnavailable | None:
+    """The port answered, but not with SSH (a web server, a console server's menu, a mail
+    server): `head`, what it sent, has no `SSH-` version line. Not retried: a port that is not
+    SSH will not become SSH on a second try."""
+    lines = [line.strip() for line in head.split(b"\n") if line.strip()]
+    if not lines or any(line.startswith(b"SSH-") for line in lines):
+        return None
+    sent = lines[0][:60].decode("ascii", "replace")
+    return DeviceUnavailable(
+        f"{device.name} ({device.host}:{device.port}): this port answered, but not SSH: it "
+        f"sent {sent!r}; check the device's port in the inventory (SSH is 22 unless the router "
+        "says otherwise) or the --endpoint / port forward; not retried"
+    )
+
+
 def stalled_after_banner(
     device: Device, exc: BaseException, head: bytes
 ) -> DeviceUnavailable | None:

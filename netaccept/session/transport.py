@@ -35,6 +35,7 @@ from netaccept.session.failures import (
     connect_error,
     dropped_message,
     first_line,
+    not_ssh,
     os_reason,
     prompt_changed_message,
     stalled_after_banner,
@@ -253,7 +254,8 @@ class NetmikoSession:
             self._conn.establish_connection()
         except Exception as exc:  # paramiko raises many types; none may escape as a crash
             self._abandon(sock)
-            stalled = stalled_after_banner(device, exc, bytes(sock.head))
+            head = bytes(sock.head)
+            stalled = not_ssh(device, head) or stalled_after_banner(device, exc, head)
             raise stalled or connect_error(device, exc, sock.offer()) from None
         transport = self._conn.remote_conn.get_transport()
         self.algorithms: SshAlgorithms | None = negotiated(transport, sock.offer())
