@@ -17,19 +17,42 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CANDIDATES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "microsoft-edge",
+    "chrome",
+    "msedge",
+)
+# Where the browsers install themselves outside PATH: macOS application bundles, and
+# Windows' per-machine and per-user program folders.
+_MACOS_APPS = (
+    "Google Chrome.app/Contents/MacOS/Google Chrome",
+    "Chromium.app/Contents/MacOS/Chromium",
+    "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+)
+_WINDOWS_ROOTS = ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
+_WINDOWS_APPS = (
+    "Google/Chrome/Application/chrome.exe",
+    "Chromium/Application/chrome.exe",
+    "Microsoft/Edge/Application/msedge.exe",
+)
 DEFAULT_TIMEOUT_S = 60.0
 
 INSTALL_HINT = (
     "netaccept needs Chromium (or Google Chrome) to print PDFs and take screenshots.\n"
     "  Debian/Ubuntu:  sudo apt-get install chromium   (Ubuntu: chromium-browser)\n"
     "  Fedora/RHEL:    sudo dnf install chromium\n"
-    "  macOS:          brew install --cask chromium\n"
+    "  macOS:          brew install --cask chromium   (or Google Chrome, Microsoft Edge)\n"
+    "  Windows:        Google Chrome or Microsoft Edge (Edge comes with Windows)\n"
     "or pass the browser's path explicitly (chromium=... / --chromium PATH)."
 )
 
@@ -123,9 +146,26 @@ def find_chromium(chromium: str | None = None) -> str:
         found = shutil.which(name)
         if found:
             return found
+    for path in install_locations(sys.platform, os.environ):
+        if path.is_file():
+            return str(path)
     raise ChromiumNotFound(
-        f"Chromium not found on PATH (looked for {', '.join(CANDIDATES)}).\n{INSTALL_HINT}"
+        f"Chromium not found on PATH (looked for {', '.join(CANDIDATES)}) nor where Chrome, "
+        f"Chromium and Edge install themselves on macOS and Windows.\n{INSTALL_HINT}"
     )
+
+
+def install_locations(platform: str, environ: Mapping[str, str]) -> list[Path]:
+    """Where Chrome, Chromium and Edge are installed on `platform` (`sys.platform`), in order
+    of preference; nothing for other platforms, whose browsers are on PATH."""
+    if platform == "darwin":
+        home = environ.get("HOME")
+        folders = [Path("/Applications"), *([Path(home) / "Applications"] if home else [])]
+        return [folder / app for folder in folders for app in _MACOS_APPS]
+    if platform == "win32":
+        roots = [Path(environ[name]) for name in _WINDOWS_ROOTS if environ.get(name)]
+        return [root / app for app in _WINDOWS_APPS for root in roots]
+    return []
 
 
 def file_url(path: Path) -> str:
@@ -183,8 +223,12 @@ def run_chromium(
 
 
 def _kill_group(process: subprocess.Popen[str]) -> None:
+    killpg = getattr(os, "killpg", None)  # POSIX; on Windows only the browser itself is ended
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+        if killpg is not None:
+            killpg(process.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+        else:
+            process.kill()
     process.wait()
 
 

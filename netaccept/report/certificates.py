@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from pydantic import BaseModel, ConfigDict
@@ -33,6 +33,9 @@ from netaccept.core.verdicts import Overall, Status, overall
 from netaccept.inventory import Device, Inventory, PortOrder
 from netaccept.session.algorithms import SshAlgorithms
 from netaccept.session.captured import DeviceCapture
+
+if TYPE_CHECKING:
+    from netaccept.report.keys import Signer
 
 SCHEMA = "netaccept.certificate/1"
 REASONS = ("initial", "repair", "restoration")
@@ -489,20 +492,36 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def write_device(run_dir: Path, certificate: Certificate, outputs: Mapping[str, str]) -> Path:
-    """Write certificate.json and certificate.html for one device; return the JSON path."""
+def write_device(
+    run_dir: Path,
+    certificate: Certificate,
+    outputs: Mapping[str, str],
+    signer: Signer | None = None,
+) -> Path:
+    """Write certificate.json and certificate.html for one device; return the JSON path.
+
+    `signer`: the key that will sign it, named in the HTML (and so in its PDF)."""
     device_dir = run_dir / certificate.device.name
     json_path = device_dir / "certificate.json"
     write_atomic(json_path, certificate.to_json())
     html = (
-        _environment().get_template("certificate.html.j2").render(cert=certificate, outputs=outputs)
+        _environment()
+        .get_template("certificate.html.j2")
+        .render(cert=certificate, outputs=outputs, signer=signer)
     )
     write_atomic(device_dir / "certificate.html", html)
     return json_path
 
 
 # What makes a device's certificate, beside its evidence (see netaccept.report.manifest).
-CERTIFICATE_FILES = ("certificate.json", "certificate.html", "certificate.xml", "certificate.sig")
+CERTIFICATE_FILES = (
+    "certificate.json",
+    "certificate.html",
+    "certificate.xml",
+    "certificate.sig",
+    "SHA256SUMS",
+    "SHA256SUMS.sig",
+)
 
 
 def remove_certificate(device_dir: Path) -> None:

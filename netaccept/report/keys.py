@@ -16,6 +16,7 @@ import base64
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from netaccept.core.evidence import fsync_directory
+from netaccept.report.sshsig import ssh_fingerprint
 
 
 class SigningError(Exception):
@@ -34,6 +36,19 @@ def fingerprint(public_key: Ed25519PublicKey) -> str:
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     digest = base64.b64encode(hashlib.sha256(raw).digest()).decode("ascii").rstrip("=")
     return f"ed25519:SHA256:{digest}"
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The public names of a signing key, as a certificate shows them before it is signed."""
+
+    fingerprint: str  # as certificate.sig and `netaccept verify` name it
+    ssh_fingerprint: str  # as `ssh-keygen -Y verify` and `ssh-keygen -l` print it
+
+    @classmethod
+    def of(cls, key: Ed25519PrivateKey | Ed25519PublicKey) -> Signer:
+        public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+        return cls(fingerprint(public), ssh_fingerprint(public))
 
 
 def generate_keypair(private_path: Path, public_path: Path, passphrase: bytes | None = None) -> str:

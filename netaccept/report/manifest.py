@@ -3,11 +3,12 @@
 The names and schemas of a signed device directory (`certificate.json`, `certificate.sig`
 and the copies beside them), the canonical byte form a signature is computed over
 (`canonical_json`, `signed_payload`), and the files a manifest covers: every evidence file
-a certificate lists, the copies present and `certificate.json` itself, each hashed with
-SHA-256 and refused when its name is not a plain relative path inside the device directory,
-when it is not a regular file (a symbolic link, a FIFO, a device: never followed or opened)
-or reached through a link, or when it is larger than a file of its kind may be: every read
-is bounded by the size the file had when it was opened (`_read_bounded`, `_sha256_file`).
+a certificate lists, the copies and checksum files present and `certificate.json` itself,
+each hashed with SHA-256 and refused when its name is not a plain relative path inside the
+device directory, when it is not a regular file (a symbolic link, a FIFO, a device: never
+followed or opened) or reached through a link, or when it is larger than a file of its kind
+may be: every read is bounded by the size the file had when it was opened (`_read_bounded`,
+`_sha256_file`).
 `netaccept.report.signing` writes a manifest and `netaccept.report.verify` checks one; the
 file format is described in `netaccept.report.signing`.
 """
@@ -33,6 +34,11 @@ COPIES = ("certificate.html", "certificate.xml", "certificate.pdf")
 """Renderings of the certificate for people and other systems, covered when present.
 
 A copy written after signing is reported as not covered: sign last."""
+SHA256SUMS = "SHA256SUMS"
+SHA256SUMS_SIG = "SHA256SUMS.sig"
+CHECKSUMS = (SHA256SUMS, SHA256SUMS_SIG)
+"""`sha256sum` lines for the certificate's other files and their OpenSSH signature
+(`netaccept.report.sshsig`): written when signing, and covered by `certificate.sig` too."""
 
 _CHUNK = 1 << 20
 
@@ -270,5 +276,6 @@ def _covered(certificate_refs: list[_Ref], existing_copies: list[str]) -> list[s
 
 
 def _existing_copies(device_dir: Path) -> list[str]:
-    """The copies present, whatever they are: one that is a link or a FIFO is refused by name."""
-    return [name for name in COPIES if os.path.lexists(device_dir / name)]
+    """The copies and checksum files present, whatever they are: one that is a link or a FIFO
+    is refused by name."""
+    return [name for name in (*COPIES, *CHECKSUMS) if os.path.lexists(device_dir / name)]

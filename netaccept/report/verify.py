@@ -44,6 +44,7 @@ from netaccept.report.manifest import (
     ALGORITHM,
     CERTIFICATE_JSON,
     CERTIFICATE_SIG,
+    CHECKSUMS,
     COPIES,
     SIGNATURE_SCHEMA,
     _covered,
@@ -120,15 +121,19 @@ def _signature_valid(key: Ed25519PublicKey, signature: bytes, payload: bytes) ->
     return True
 
 
-def verify(path: Path, public_key_path: Path | None = None) -> VerifyReport:
+def verify(
+    path: Path, public_key_path: Path | None = None, *, public_key: Ed25519PublicKey | None = None
+) -> VerifyReport:
     """Verify a device directory, a `certificate.json` (its directory) or a run directory.
 
-    Problems with the certificates are reported, never raised; `SigningError` is raised only
-    for a usage error: `path` does not exist or holds no certificate, or the public key file
-    cannot be used.
+    The key is read from `public_key_path`, or given as `public_key` (`netaccept sign` checks
+    what it signed). Problems with the certificates are reported, never raised; `SigningError`
+    is raised only for a usage error: `path` does not exist or holds no certificate, or the
+    public key file cannot be used.
     """
     path = Path(path)
-    public_key = _load_public_key(public_key_path) if public_key_path is not None else None
+    if public_key_path is not None:
+        public_key = _load_public_key(public_key_path)
     key = fingerprint(public_key) if public_key is not None else None
     try:
         scope = _scope(path)
@@ -148,6 +153,16 @@ def verify(path: Path, public_key_path: Path | None = None) -> VerifyReport:
             "run.json and index.html are not signed; rely on each device's certificate"
         )
     return report
+
+
+def device_directories(path: Path) -> list[Path]:
+    """The device directories `verify(path)` checks: `path`'s, or each of a run directory.
+
+    `SigningError` when `path` does not exist or holds no certificate."""
+    try:
+        return _scope(Path(path)).devices
+    except OSError as exc:
+        raise SigningError(f"{path}: cannot be read: {exc.strerror}") from None
 
 
 def _load_public_key(path: Path) -> Ed25519PublicKey:
@@ -648,7 +663,7 @@ class _DeviceCheck:
             return True
         # A signature never covers a file the certificate does not list, other than a copy
         # (a copy that is gone is reported missing).
-        return self.cert_usable and file not in COPIES
+        return self.cert_usable and file not in (*COPIES, *CHECKSUMS)
 
     def not_in_manifest(self, file: str, actual: str, listed: bool) -> None:
         if file == CERTIFICATE_JSON:

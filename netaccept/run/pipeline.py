@@ -83,7 +83,7 @@ from netaccept.report.certificates import (
     write_index,
 )
 from netaccept.report.diff import Snapshot, compare, not_compared, snapshot
-from netaccept.report.signing import sign_certificate
+from netaccept.report.signing import Signer, sign_certificate
 from netaccept.report.xmlcert import write_certificate_xml
 from netaccept.run.capture import capture
 from netaccept.run.interrupt import SignalStop, StopRequest
@@ -687,7 +687,9 @@ class AcceptanceRun:
         try:
             write_evidence(device_dir, cap)
             what = "its certificate"
-            write_device(self.run_dir, cert, {c: e.output for c, e in cap.evidence.items()})
+            signer = Signer.of(self.signer) if self.signer is not None else None
+            outputs = {c: e.output for c, e in cap.evidence.items()}
+            write_device(self.run_dir, cert, outputs, signer)
             write_certificate_xml(device_dir, cert)
             if self.signer is not None:
                 what = "its signature"

@@ -349,8 +349,8 @@ def test_sign_writes_a_signature_over_certificate_evidence_and_html(
     assert signature["algorithm"] == "ed25519"
     assert signature["key"] == keys.fingerprint
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", signature["signed_at"])
-    expected = ["certificate.html", "certificate.json", *sorted(FILES.values())]
-    assert sorted(signature["manifest"]) == expected
+    expected = ["SHA256SUMS", "SHA256SUMS.sig", "certificate.html", "certificate.json"]
+    assert sorted(signature["manifest"]) == [*expected, *sorted(FILES.values())]
     for name, sha in signature["manifest"].items():
         assert sha == sha256_file(device / name)
     # The documented payload, rebuilt independently, is what was signed.
@@ -371,7 +371,8 @@ def test_sign_then_verify_is_ok(device: Path, keys: Keys) -> None:
     assert report.ok and report.authenticated and report.status == "VERIFIED"
     assert report.problems == []
     assert any("signature valid" in line for line in report.checked)
-    assert sum("matches" in line for line in report.checked) == 5  # 3 evidence, html, json
+    # 3 evidence, html, json, SHA256SUMS and SHA256SUMS.sig
+    assert sum("matches" in line for line in report.checked) == 7
     text = report.render()
     assert text.startswith("VERIFIED")
     assert keys.fingerprint in text and "nyc-gsr-01" in text
