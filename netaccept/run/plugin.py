@@ -20,6 +20,7 @@ from netaccept.check import MARKER
 from netaccept.core.catalogue import CHECK_IDS, CHECKS
 from netaccept.core.exitcodes import ExitCode
 from netaccept.core.libwarnings import filterwarnings_lines
+from netaccept.core.paths import project_dir
 from netaccept.core.verdicts import CheckFailed, Undecidable, Verdict
 from netaccept.inventory import (
     Device,
@@ -79,6 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.option.netaccept_inventory
     if not path:
         return
+    _collect_bundled_checks(config)
     # A netaccept run: the warnings of its libraries stay out of the console and the summary
     # (only in this run; a suite that merely has the plugin installed keeps its filters).
     for line in filterwarnings_lines():
@@ -163,6 +165,19 @@ def _check_outputs(config: pytest.Config) -> None:
             f"interrupted while waiting for the ledger {ledger}: {NOT_CONTACTED}",
             returncode=ExitCode.INTERRUPTED,
         )
+
+
+def _collect_bundled_checks(config: pytest.Config) -> None:
+    """`pytest --netaccept-inventory FILE` from anywhere runs the Schedule 2 checks.
+
+    The checks are shipped with netaccept (`checks/` of the checkout or of the installed
+    wheel); unless a path given to pytest already holds them, they are collected too.
+    """
+    checks = project_dir("checks").resolve()
+    given = [Path(str(arg).split("::")[0]).resolve() for arg in config.args]
+    if any(checks == p or checks.is_relative_to(p) or p.is_relative_to(checks) for p in given):
+        return
+    config.args.append(str(checks))
 
 
 def _endpoints(

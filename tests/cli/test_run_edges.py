@@ -44,3 +44,36 @@ def test_zero_workers_is_refused(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.code == 4, result.stdout + result.stderr
     assert "--workers 0" in result.stderr and "1 or more" in result.stderr
+
+
+def test_the_lab_without_credentials_says_so_before_serving() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETACCEPT_")}
+    env["NETACCEPT_USERNAME"] = "tech"
+    done = subprocess.run(
+        [sys.executable, "-m", "netaccept", "lab", "--inventory", str(LAB_INVENTORY)],
+        capture_output=True, text=True, cwd=ROOT, env={**env, "COLUMNS": "200"}, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "NETACCEPT_PASSWORD, NETACCEPT_SECRET" in done.stderr
+    assert "Serving" not in done.stdout + done.stderr
+
+
+def test_plain_pytest_from_any_directory_runs_the_bundled_checks(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "--netaccept-inventory", str(LAB_INVENTORY), "--netaccept-replay", str(LAB_RECORDINGS),
+         "--netaccept-out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr  # the lab's two faulty routers
+    assert "115 passed" in done.stdout and "5 failed" in done.stdout
