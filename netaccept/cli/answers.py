@@ -7,11 +7,11 @@ import getpass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
 from netaccept.cli.common import print_error
+from netaccept.core.console import output_console
 from netaccept.core.exitcodes import ExitCode
 
 
@@ -28,7 +28,7 @@ def _answer(args: argparse.Namespace, answer: str) -> int:
         print_error(escape(str(exc)))
         return ExitCode.USAGE
     verb = "accepted" if answer == "accept" else "rejected"
-    Console(highlight=False).print(
+    output_console().print(
         Text(f"Order {args.order}: {verb} by {by}, recorded in {args.ledger}. Now: {standing}.")
     )
     return ExitCode.PASS

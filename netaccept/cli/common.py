@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console
-
+from netaccept.core.console import output_console
 from netaccept.core.exitcodes import exit_codes_help
 from netaccept.inventory import Inventory, load_inventory
 
@@ -13,7 +12,7 @@ EXIT_CODES = exit_codes_help()
 
 
 def print_error(message: str) -> None:
-    Console(stderr=True, highlight=False).print(f"[bold red]netaccept:[/] {message}")
+    output_console(stderr=True).print(f"[bold red]netaccept:[/] {message}")
 
 
 def load_selected(path: str, devices: Sequence[str] = ()) -> Inventory:

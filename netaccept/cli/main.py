@@ -11,6 +11,8 @@ from typing import NoReturn
 from netaccept import __version__
 from netaccept.cli.answers import cmd_accept, cmd_reject
 from netaccept.cli.common import EXIT_CODES, print_error
+from netaccept.cli.config import ConfigError, apply_config, configured_command, load_config
+from netaccept.cli.init import add_init_parser
 from netaccept.cli.reports import (
     cmd_checks,
     cmd_diff,
@@ -18,6 +20,7 @@ from netaccept.cli.reports import (
     cmd_keygen,
     cmd_pdf,
     cmd_report_merge,
+    cmd_sign,
     cmd_verify,
 )
 from netaccept.cli.runs import cmd_demo, cmd_lab, cmd_run
@@ -112,6 +115,37 @@ def _parser() -> argparse.ArgumentParser:
         help="encrypt the private key with the passphrase in this environment variable",
     )
     keygen.set_defaults(func=cmd_keygen)
+
+    sign = sub.add_parser(
+        "sign",
+        help="sign (or sign again) the certificates of a finished run",
+        description="Sign every certificate of a run directory (or one device directory) with "
+        "an Ed25519 private key: certificate.sig, and SHA256SUMS with its OpenSSH signature "
+        "SHA256SUMS.sig for ssh-keygen -Y verify and sha256sum -c. Signing again replaces the "
+        "signatures, e.g. after the PDFs were added. Then verifies what it signed.",
+        epilog="exit codes: 0 signed and verified, 1 signed but something does not verify "
+        "(e.g. a file no certificate lists), 4 usage error (no such run, unusable key, "
+        "inconsistent evidence)",
+    )
+    sign.add_argument("path", metavar="RUN", help="run directory or device directory")
+    sign.add_argument("--key", required=True, metavar="FILE", help="the Ed25519 private key")
+    sign.add_argument(
+        "--passphrase-env",
+        metavar="VAR",
+        help="the private key's passphrase is in this environment variable",
+    )
+    sign.add_argument(
+        "--pdf",
+        action="store_true",
+        help="first print each certificate to certificate.pdf beside its HTML (headless Chromium)",
+    )
+    from netaccept.report.pdf import PAPERS
+
+    sign.add_argument(
+        "--paper", choices=PAPERS, default="A4", help="paper size for --pdf (default: A4)"
+    )
+    sign.add_argument("--chromium", metavar="PATH", help="Chromium or Chrome to use for --pdf")
+    sign.set_defaults(func=cmd_sign)
 
     verify = sub.add_parser(
         "verify",
@@ -247,11 +281,21 @@ def _parser() -> argparse.ArgumentParser:
             help=f"the ledger written by `netaccept run` (default: {DEFAULT_LEDGER})",
         )
         answer.set_defaults(func=func, reason=None)
+
+    add_init_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    command = configured_command(sys.argv[1:] if argv is None else argv)
+    if command is not None:  # netaccept.toml's values become that command's defaults
+        try:
+            apply_config(parser, command, load_config(Path.cwd()))
+        except ConfigError as exc:
+            print_error(f"the configuration cannot be used:\n{exc}")
+            return ExitCode.USAGE
+    args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:

@@ -1,5 +1,5 @@
-"""`netaccept checks`, `keygen`, `verify`, `pdf`, `history`, `report merge`, `diff`: what a run
-leaves."""
+"""`netaccept checks`, `keygen`, `sign`, `verify`, `pdf`, `history`, `report merge`, `diff`:
+what a run leaves."""
 
 from __future__ import annotations
 
@@ -7,17 +7,25 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from netaccept.cli.common import print_error
 from netaccept.core.catalogue import CATALOGUE, PLATFORM_NAMES
+from netaccept.core.console import output_console
 from netaccept.core.exitcodes import ExitCode
 from netaccept.core.paths import project_dir
 from netaccept.inventory import load_inventory
 from netaccept.run.pipeline import exit_code_for
+
+if TYPE_CHECKING:
+    from netaccept.ledger.history import HistoryRow
+    from netaccept.report.pdf import Paper
 
 # ---------------------------------------------------------------- checks
 
@@ -34,13 +42,16 @@ def cmd_checks(args: argparse.Namespace) -> int:
         examples = {d.platform: d for d in reversed(inventory.devices)}
         print(checks_markdown([examples[name] for name in PLATFORM_NAMES]), end="")
         return ExitCode.PASS
-    table = Table(title="Schedule 2 acceptance tests", title_justify="left")
+    # Fits 80 columns: ids and names wrap between each other, never inside one.
+    table = Table(
+        title="Schedule 2 acceptance tests (platforms: where the check is implemented)",
+        title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False,
+    )  # fmt: skip
     table.add_column("#", justify="right")
-    table.add_column("id", style="bold")
+    table.add_column("id", style="bold", no_wrap=True)  # an id to type
     table.add_column("Schedule 2 line")
-    for name in PLATFORM_NAMES:
-        table.add_column(name)
-    table.add_column("facts")
+    table.add_column("platforms")
+    table.add_column("facts", overflow="fold")
     rows = []
     for info in CATALOGUE:
         fn = IMPLEMENTED.get(info.id)
@@ -54,15 +65,15 @@ def cmd_checks(args: argparse.Namespace) -> int:
                 "facts": facts_used(fn) if fn else [],
             }
         )
-        marks = ["[green]yes[/]" if p in platforms else "[dim]not yet[/]" for p in PLATFORM_NAMES]
-        facts = ", ".join(facts_used(fn)) if fn else ""
-        table.add_row(str(info.line), info.id, info.schedule2, *marks, facts)
+        implemented = "\n".join(p for p in PLATFORM_NAMES if p in platforms) or "[dim]not yet[/]"
+        facts = "\n".join(facts_used(fn)) if fn else ""
+        table.add_row(str(info.line), info.id, info.schedule2, implemented, facts)
     if args.json:
         import json
 
         print(json.dumps(rows, indent=2))
     else:
-        Console(highlight=False).print(table)
+        output_console().print(table)
     return ExitCode.PASS
 
 
@@ -116,6 +127,62 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return ExitCode.PASS if report.ok else ExitCode.FAIL
 
 
+def cmd_sign(args: argparse.Namespace) -> int:
+    """Sign (or sign again) every certificate of a finished run, then verify what was signed."""
+    from rich.markup import escape
+
+    from netaccept.report.signing import SigningError, load_private_key, sign_certificate, verify
+    from netaccept.report.sshsig import allowed_signers_line
+    from netaccept.report.verify import device_directories
+
+    passphrase: bytes | None = None
+    if args.passphrase_env:
+        value = os.environ.get(args.passphrase_env, "")
+        if not value:
+            print_error(
+                f"{escape(args.passphrase_env)} is not set or empty; it must hold the passphrase"
+            )
+            return ExitCode.USAGE
+        passphrase = value.encode("utf-8")
+    path = Path(args.path)
+    try:
+        key = load_private_key(Path(args.key), passphrase)
+        devices = device_directories(path)
+        if args.pdf:
+            code = _print_pdfs(path, args.paper, args.chromium)
+            if code != ExitCode.PASS:
+                return code
+        for directory in devices:
+            sign_certificate(directory, key)
+        report = verify(path, public_key=key.public_key())
+    except SigningError as exc:
+        print_error(escape(str(exc)))
+        return ExitCode.USAGE
+    except OSError as exc:
+        print_error(escape(f"cannot write the signature: {exc.strerror} ({exc.filename})"))
+        return ExitCode.USAGE
+    sys.stdout.write(report.render(verbose=False))
+    print(
+        f"allowed_signers line for ssh-keygen -Y verify: {allowed_signers_line(key.public_key())}"
+    )
+    return ExitCode.PASS if report.ok else ExitCode.FAIL
+
+
+def _print_pdfs(path: Path, paper: Paper, chromium: str | None) -> int:
+    """Each certificate's PDF beside its HTML, before signing (`netaccept sign --pdf`)."""
+    from netaccept.report.pdf import ChromiumError, ChromiumNotFound, render_pdfs
+
+    try:
+        render_pdfs(path, None, paper=paper, chromium=chromium)
+    except (ChromiumNotFound, FileNotFoundError, ValueError) as exc:
+        print_error(str(exc))
+        return ExitCode.USAGE
+    except ChromiumError as exc:
+        print_error(str(exc))
+        return ExitCode.INTERNAL
+    return ExitCode.PASS
+
+
 # ---------------------------------------------------------------- pdf
 
 
@@ -141,7 +208,8 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         # signature does not cover: `netaccept verify` would then fail. Refuse before.
         print_error(
             f"{signed[0].parent} is signed: a PDF written there now would make "
-            "`netaccept verify` fail; print to another directory with --out DIR"
+            "`netaccept verify` fail; print to another directory with --out DIR, or print and "
+            "sign again in one step: netaccept sign RUN --key FILE --pdf"
         )
         return ExitCode.USAGE
     try:
@@ -164,9 +232,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     """Every recorded run, port by port, from the acceptance ledger."""
     from datetime import UTC, datetime
 
-    from rich import box
     from rich.markup import escape
-    from rich.text import Text
 
     from netaccept.ledger import Ledger, LedgerError
 
@@ -197,59 +263,26 @@ def cmd_history(args: argparse.Namespace) -> int:
     else:
         subject = "every run"
     if not rows:
-        Console(stderr=True, highlight=False).print(
+        output_console(stderr=True).print(
             Text(f"No run is recorded for {subject} in {args.ledger}.")
         )
         return ExitCode.PASS
-    table = Table(
-        title=Text(f"Acceptance history: {subject} ({args.ledger})"),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        collapse_padding=True,
-        pad_edge=False,
-    )
-    columns = ["started (UTC)", "run", "reason", "technician"]
-    columns += [] if args.device else ["device"]
-    columns += [] if args.order else ["order"]
-    columns += ["interface", "verdict", "attempt", "deemed accepted"]
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    styles = {"pass": "green", "fail": "bold red", "incomplete": "yellow"}
-    for row in rows:
-        if row.diagnostic:
-            attempt = Text("diagnostic", style="dim")
-        elif row.attempt is None:
-            attempt = Text("none" if row.order else "", style="dim")
-        else:
-            attempt = Text(str(row.attempt))
-            if row.cycle_reason != row.reason:
-                attempt.append(f" ({row.cycle_reason})")
-            if row.remedies_available:
-                attempt.append(" 1.4(b)", style="bold")
-        cells = {
-            "started (UTC)": Text(row.started.strftime("%Y-%m-%d %H:%M")),
-            "run": Text(row.run_id),
-            "reason": Text(row.reason),
-            "technician": Text(row.technician),
-            "device": Text(row.device),
-            "order": Text(row.order or "-"),
-            "interface": Text(row.interface or ""),
-            "verdict": Text(row.verdict, style=styles.get(row.verdict, "")),
-            "attempt": attempt,
-            "deemed accepted": Text(str(row.deemed_accepted_on or "")),
-        }
-        table.add_row(*(cells[column] for column in columns))
-    console = Console(highlight=False)
+    table = _history_table(
+        rows, Text(f"Acceptance history: {subject} ({args.ledger})"), device=args.device,
+        order=args.order,
+    )  # fmt: skip
+    console = output_console()
     console.print(table)
     console.print(
         Text(
             "attempt: counted within the port's cycle, whose reason is shown when it is not "
-            "the run's; 1.4(b): the customer's options of section 1.4(b) apply; none: the run "
-            "counts as no attempt (incomplete, or a retest of a port that already passed); "
+            "the run's; 1.4(b): the customer's options of section 1.4(b) apply; no attempt: the "
+            "run counts as no attempt (incomplete, or a retest of a port that already passed); "
             "diagnostic: not every Schedule 2 check was run, no acceptance test; "
             "order -: the run tested no ordered port on that device.",
             style="dim",
-        )
+        ),
+        soft_wrap=not console.is_terminal,  # prose: at a terminal, wrapped between words
     )
     for answer in answers:
         verb = "accepted" if answer.answer == "accept" else "rejected"
@@ -261,6 +294,58 @@ def cmd_history(args: argparse.Namespace) -> int:
     for order, text in standing.items():
         console.print(Text(f"{order} today: {text}", style="bold"))
     return ExitCode.PASS
+
+
+_VERDICT_STYLES = {"pass": "green", "fail": "bold red", "incomplete": "yellow"}
+
+
+def _attempt_cell(row: HistoryRow) -> Text:
+    if row.diagnostic:
+        return Text("diagnostic", style="dim")
+    if row.attempt is None:
+        return Text("no attempt" if row.order else "", style="dim")
+    attempt = Text(f"attempt {row.attempt}")
+    if row.cycle_reason != row.reason:
+        attempt.append(f" ({row.cycle_reason})")
+    if row.remedies_available:
+        attempt.append(" 1.4(b)", style="bold")
+    return attempt
+
+
+def _history_table(
+    rows: Sequence[HistoryRow], title: Text, *, device: str | None, order: str | None
+) -> Table:
+    """A row a port, in four columns that fit 80: run, port, verdict, deemed accepted.
+
+    A cell holds one item a line (its run: started, id, reason and technician, said once;
+    its port: order, device, interface), so that cells wrap between items, not inside an id.
+    """
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True,
+        pad_edge=False,
+    )  # fmt: skip
+    port = "/".join(["order"] * (not order) + ["device"] * (not device) + ["interface"])
+    for column in ("run (UTC)", port, "verdict", "deemed accepted"):
+        table.add_column(column, overflow="fold")
+    previous = None
+    for row in rows:
+        run = Text()
+        if row.run_id != previous:
+            if previous is not None:
+                table.add_section()
+            run = Text("\n").join(
+                [Text(row.started.strftime("%Y-%m-%d %H:%M")), Text(row.run_id),
+                 Text(f"{row.reason}, {row.technician}", style="dim")]
+            )  # fmt: skip
+        names = [row.order or "-"] * (not order) + [row.device] * (not device)
+        names.append(row.interface or "")
+        verdict = Text(row.verdict, style=_VERDICT_STYLES.get(row.verdict, ""))
+        if attempt := _attempt_cell(row):
+            verdict.append("\n").append_text(attempt)
+        deemed = Text(str(row.deemed_accepted_on or ""))
+        table.add_row(run, Text("\n".join(names).rstrip("\n")), verdict, deemed)
+        previous = row.run_id
+    return table
 
 
 # ---------------------------------------------------------------- report merge
@@ -316,7 +401,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(found.to_json(), indent=2))
         return ExitCode.PASS
-    console = Console(highlight=False)
+    console = output_console()
     console.print(
         Text(f"From run {found.before.id} ({found.before.summary['run'].get('reason')}) ")
         + Text(f"to run {found.after.id} ({found.after.summary['run'].get('reason')})")

@@ -11,10 +11,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.console import Console
-
 from netaccept import __version__
 from netaccept.cli.common import load_selected, print_error
+from netaccept.core.console import output_console
 from netaccept.core.exitcodes import ExitCode
 from netaccept.core.paths import project_dir
 from netaccept.inventory import Inventory, InventoryError
@@ -149,6 +148,17 @@ def cmd_lab(args: argparse.Namespace) -> int:
     except _LabError as exc:
         print_error(str(exc))
         return ExitCode.USAGE
+    needed = ("NETACCEPT_USERNAME", "NETACCEPT_PASSWORD", "NETACCEPT_SECRET")
+    missing = [name for name in needed if not os.environ.get(name)]
+    if missing:
+        # Checked before "Serving ...": the lab's routers accept only these credentials.
+        print_error(
+            f"set {', '.join(missing)} first: the lab's routers accept the username, password "
+            "and enable secret in NETACCEPT_USERNAME, NETACCEPT_PASSWORD and NETACCEPT_SECRET "
+            "(any values; give the same ones to `netaccept run`), or try `netaccept demo`, "
+            "which makes its own"
+        )
+        return ExitCode.USAGE
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="netaccept-lab-") as tmp:
@@ -163,7 +173,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
         }
         spec_file.write_text(json.dumps(spec), encoding="utf-8")
         ready = args.ready_file or str(Path(tmp) / "ready.json")
-        Console(stderr=True, highlight=False).print(
+        output_console(stderr=True).print(
             "Serving "
             + ", ".join(f"{d.name} on 127.0.0.1:{d.port}" for d in inventory.devices)
             + f", and DNS on 127.0.0.1:{min(ports)}/udp"
@@ -202,7 +212,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         secret=secrets.token_urlsafe(18),
     )
     free = [spec.__class__(**{**spec.__dict__, "port": 0}) for spec in specs]
-    console = Console(stderr=True, highlight=False)
+    console = output_console(stderr=True)
     console.print(
         f"[bold]netaccept {__version__} demo[/]: starting the simulated lab "
         f"({len(free)} routers) on 127.0.0.1"

@@ -96,6 +96,24 @@ def read_recording(path: Path) -> Recording:
     return recording
 
 
+def _read_umask() -> int:
+    current = os.umask(0o022)  # reading the umask means setting it: put it back at once
+    os.umask(current)
+    return current
+
+
+# Read once, at import, in the main thread: not while capture threads create files.
+_UMASK = _read_umask()
+
+
+def default_file_mode() -> int:
+    """The permissions `open()` would give a new file: 0666 less the process's umask.
+
+    Reports are read by others (CI artifacts, a shared folder): mkstemp's 0600 would hide them.
+    """
+    return 0o666 & ~_UMASK
+
+
 def write_atomic(
     path: Path, data: str | bytes, *, durable: bool = False, mode: int | None = None
 ) -> None:
@@ -104,14 +122,14 @@ def write_atomic(
     A temporary file renamed over `path` survives a crash of this process. With `durable`
     the file and its directory are also flushed to disk, so that it survives a power loss
     too; that costs a disk round trip per file, too much for hundreds of evidence files.
-    `mode`: the file's permissions (default: mkstemp's 0600).
+    `mode`: the file's permissions (default: as `open()` would create it, following the umask).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
+            if hasattr(os, "fchmod"):  # not on Windows, where the mode means little
+                os.fchmod(handle.fileno(), default_file_mode() if mode is None else mode)
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             if durable:
                 handle.flush()

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from netaccept.core.catalogue import CHECKS
+from netaccept.core.console import output_console
 from netaccept.run.capture import ProgressCallback
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def render_summary(
 
     After an interruption, also the devices that were not completed (name, reason).
     """
-    console = Console(file=file or sys.stdout, highlight=False)
+    console = output_console(file)
     ids = sorted({c.id for cert in certificates for c in cert.checks}, key=lambda i: CHECKS[i].line)
     table = Table(
         title=f"Schedule 2 acceptance: {len(ids)} checks on {len(certificates)} devices",
