@@ -6,6 +6,8 @@ The warnings netaccept's libraries raise are silenced before those libraries are
 When the reader of its output goes away (``netaccept history --json | head``), the command
 stops quietly with exit status 141, as a shell reports a command ended by SIGPIPE
 (``git log | head`` alike): not a traceback, and not a status that passes for a result.
+A Ctrl-C while netaccept starts (importing its libraries takes a second or more) says so in
+one line and exits 2, as an interrupted run does.
 """
 
 import os
@@ -15,9 +17,24 @@ from netaccept.core.libwarnings import quiet_library_warnings
 
 # 128 + SIGPIPE: what a shell reports when a reader's exit ends a writer.
 BROKEN_PIPE = 141
+# As `netaccept run` interrupted (netaccept.core.exitcodes.ExitCode.INTERRUPTED), which is
+# not imported here: a Ctrl-C may come before anything is.
+INTERRUPTED = 2
 
 
 def main() -> int:
+    try:
+        return _main()
+    except KeyboardInterrupt:
+        # Only possible outside a run's own handling of Ctrl-C (see netaccept.run.interrupt).
+        from netaccept.run.interrupt import RUN_GUARDED
+
+        where = "" if RUN_GUARDED.is_set() else " while starting: no router was contacted"
+        print(f"netaccept: interrupted (Ctrl-C){where}", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _main() -> int:
     quiet_library_warnings()
     # Imported after the filters: netmiko, paramiko and cryptography may warn at import.
     from netaccept.cli.main import main as cli_main

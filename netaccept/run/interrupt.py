@@ -21,6 +21,10 @@ from netaccept.core.exitcodes import ExitCode
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
+RUN_GUARDED = threading.Event()
+"""Set once a run's signal handlers are in place: a Ctrl-C before then (while netaccept
+starts) finds no router contacted and nothing written."""
+
 
 class StopRequest:
     """Whether, and by which signal, the run was asked to stop. False until requested."""
@@ -64,6 +68,7 @@ class SignalStop:
             return
         for number in self._signals:
             self._previous[number] = signal.signal(number, self._handle)
+            RUN_GUARDED.set()
 
     def restore(self) -> None:
         for number, handler in self._previous.items():

@@ -166,8 +166,7 @@ def render_summary(
                     f"INTERRUPTED ({interrupted}) " if interrupted else "NOT COMPLETED ",
                     STYLE["incomplete"],
                 ),
-                f"{len(certificates)} devices completed and certified, "
-                f"{len(not_completed)} not completed (no certificate): run them again",
+                _completion(len(certificates), len(not_completed)),
             )
         )
         for name, reason in not_completed:
@@ -177,3 +176,18 @@ def render_summary(
     if index is not None:
         console.print()
         console.print(Text.assemble("Report: ", (str(index.resolve()), "bold underline")))
+
+
+def _devices(count: int) -> str:
+    return f"{count} device" if count == 1 else f"{count} devices"
+
+
+def _completion(certified: int, unfinished: int) -> str:
+    """How far an interrupted or unfinished run got, in words."""
+    if not unfinished:
+        return f"after every device completed: {_devices(certified)} certified"
+    again = "run it again" if unfinished == 1 else "run them again"
+    return (
+        f"{_devices(certified)} completed and certified, {_devices(unfinished)} not "
+        f"completed (no certificate): {again}"
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, netaccept
 
 
@@ -77,3 +79,27 @@ def test_plain_pytest_from_any_directory_runs_the_bundled_checks(tmp_path: Path)
     )  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr  # the lab's two faulty routers
     assert "115 passed" in done.stdout and "5 failed" in done.stdout
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.3])
+def test_ctrl_c_while_netaccept_starts_is_one_line_and_exit_2(delay: float, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    started = subprocess.Popen(
+        [sys.executable, "-m", "netaccept", "run", "--inventory", str(LAB_INVENTORY),
+         "--replay", str(LAB_RECORDINGS), "--out", str(tmp_path), "--no-progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+        # A shell's background job would ignore SIGINT; a user's Ctrl-C reaches it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    time.sleep(delay)
+    started.send_signal(signal.SIGINT)
+    output, _ = started.communicate(timeout=120)
+    assert started.returncode == 2, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert "interrupted" in output.lower()
