@@ -56,6 +56,7 @@ def capture_progress(
         transient=False,
     ) as progress:
         overall = progress.add_task(f"{verb} {len(plan)} devices", total=total, status="")
+        expected = [total]  # what the overall bar waits for; less when a device gives up
         per_device = (
             {
                 device.name: progress.add_task(
@@ -73,10 +74,13 @@ def capture_progress(
         def update(name: str, event: str, done: int) -> None:
             with lock:
                 step = max(0, done - seen.get(name, 0))
-                if event in ("failed", "interrupted"):  # nothing more will come: fill its bar
-                    step = sizes[name] - seen.get(name, 0)
-                    done = sizes[name]
                 seen[name] = max(seen.get(name, 0), done)
+                if event in ("failed", "interrupted"):
+                    # Nothing more will come: the overall bar stops waiting for its commands,
+                    # and its own bar shows what was captured, not a full bar.
+                    expected[0] -= sizes[name] - seen[name]
+                    sizes[name] = seen[name]
+                    progress.update(overall, total=max(expected[0], 1))
                 progress.advance(overall, step)
                 task = per_device.get(name)
                 if task is not None:
