@@ -190,6 +190,21 @@ DEMO_LEDGER = "demo-ledger.sqlite"
 """The demo's ledger, in its reports directory: apart from the ledger of real runs."""
 
 
+DEMO_KEY = "demo-key"
+"""The demo's signing key pair, in its reports directory: every demo certificate is signed."""
+
+
+def _demo_key(out: Path) -> str:
+    """The demo's own key (made once, unencrypted: it signs nothing but the demo's runs)."""
+    from netaccept.report.keys import generate_keypair
+
+    private, public = out / DEMO_KEY / "signing.key", out / DEMO_KEY / "signing.pub"
+    if not private.is_file():
+        private.parent.mkdir(parents=True, exist_ok=True)
+        generate_keypair(private, public)
+    return str(private)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Start the lab on free loopback ports with throw-away credentials and run the suite."""
     from netaccept.lab.process import LabProcess
@@ -242,7 +257,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             no_progress=args.no_progress,
             junitxml=None,
             dns_server=f"127.0.0.1:{running.dns_port}",
-            sign_key=args.sign_key,
+            sign_key=args.sign_key or _demo_key(Path(args.out)),
             # The demo's attempts are no real port's: its ledger is its own, never the one
             # real runs keep in the same reports directory.
             ledger=args.ledger or str(Path(args.out) / DEMO_LEDGER),
@@ -258,7 +273,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.print(
         "The demo lab has faulty routers on purpose (chi-gsr-02, nyc-gsr-03): their failures "
         f"above are expected. `netaccept run` on this lab exits {code}. The demo's attempts "
-        f"are in its own ledger, {ns.ledger} (`netaccept history --ledger {ns.ledger}`).",
+        f"are in its own ledger, {ns.ledger} (`netaccept history --ledger {ns.ledger}`)."
+        + (
+            ""
+            if args.sign_key
+            else " Its certificates are signed with the demo's own key: `netaccept verify "
+            f"RUN_DIRECTORY --public-key {Path(args.out) / DEMO_KEY / 'signing.pub'}`."
+        ),
         soft_wrap=True,
     )
     return ExitCode.PASS
