@@ -21,6 +21,25 @@ from netaccept.core.exitcodes import ExitCode
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
+class _Notices:
+    """Where the stop notice goes while a live progress display owns the terminal.
+
+    Written straight to standard error, the notice would be drawn over by the display's next
+    frame (and could cut a frame in half); while `live`, the handler only leaves it here and
+    the display prints it above itself (netaccept.run.terminal).
+    """
+
+    def __init__(self) -> None:
+        self.live = False
+        self.pending: str | None = None
+
+    def take(self) -> str | None:
+        notice, self.pending = self.pending, None
+        return notice
+
+
+NOTICES = _Notices()
+
 RUN_GUARDED = threading.Event()
 """Set once a run's signal handlers are in place: a Ctrl-C before then (while netaccept
 starts) finds no router contacted and nothing written."""
@@ -82,10 +101,13 @@ class SignalStop:
             os.write(2, f"\nnetaccept: {name} again: aborted at once\n".encode())
             os._exit(ExitCode.INTERRUPTED)
         self.stop.request(name)
-        os.write(
-            2,
-            f"\nnetaccept: {name}: no new command is sent; the sessions in flight are closed "
-            "and the devices that completed are written (again to abort at once)\n".encode(),
+        notice = (
+            f"netaccept: {name}: no new command is sent; the sessions in flight are closed "
+            "and the devices that completed are written (again to abort at once)"
         )
+        if NOTICES.live:
+            NOTICES.pending = notice  # one attribute store: the display prints it
+        else:
+            os.write(2, f"\n{notice}\n".encode())
         if self._on_request is not None:
             self._on_request(name)

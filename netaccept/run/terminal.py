@@ -17,6 +17,7 @@ from rich.text import Text
 from netaccept.core.catalogue import CHECKS
 from netaccept.core.console import output_console
 from netaccept.run.capture import ProgressCallback
+from netaccept.run.interrupt import NOTICES
 
 if TYPE_CHECKING:
     from netaccept.inventory import Device
@@ -73,6 +74,9 @@ def capture_progress(
 
         def update(name: str, event: str, done: int) -> None:
             with lock:
+                notice = NOTICES.take()
+                if notice is not None:
+                    progress.console.print(notice)  # above the display, never drawn over
                 step = max(0, done - seen.get(name, 0))
                 seen[name] = max(seen.get(name, 0), done)
                 if event in ("failed", "interrupted"):
@@ -93,7 +97,14 @@ def capture_progress(
                     }[event]
                     progress.update(task, completed=seen[name], status=status)
 
-        yield update
+        NOTICES.live = console.is_terminal
+        try:
+            yield update
+        finally:
+            NOTICES.live = False
+            late = NOTICES.take()
+            if late is not None:
+                progress.console.print(late)
 
 
 def render_summary(
