@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from netaccept.core.catalogue import CATALOGUE
 from netaccept.core.verdicts import Overall, Status
@@ -195,6 +196,15 @@ def rendered(run_dir: Path, chromium: str) -> dict[str, Rendered]:
     return {page: Rendered(run, parse(run.stdout)) for page, run in runs.items()}
 
 
+def without_appendix(html: Path, copy: Path) -> Path:
+    """A copy of a certificate that does not print its evidence appendix (to count pages)."""
+    text = html.read_text(encoding="utf-8")
+    at = text.rfind("</head>")
+    rule = "<style>#appendix-evidence { display: none !important; }</style>"
+    copy.write_text(text[:at] + rule + text[at:], encoding="utf-8")
+    return copy
+
+
 def certificate_json(run_dir: Path, device: str) -> dict[str, object]:
     data: dict[str, object] = json.loads(
         (run_dir / device / "certificate.json").read_text(encoding="utf-8")
@@ -238,7 +248,8 @@ def test_certificate_renders_every_block(
         assert len(section.find_all("table", cls="port-checks")[0].find_all("tr")) == 21
         assert "Acceptance status not reported" in section.text  # no ledger in a replay
 
-    # the twenty Schedule 2 checks, in order, each with its status and its evidence
+    # the twenty Schedule 2 checks, in order, each with its status and the evidence it read,
+    # named and hashed but not printed: the outputs are in the appendix, each once
     rows = dom.by_id("checks").find_all("tr", cls="check-row")
     assert [r.attrs["data-check"] for r in rows] == [c.id for c in CATALOGUE]
     by_id = {c.id: c for c in cert.checks}
@@ -246,13 +257,20 @@ def test_certificate_renders_every_block(
         check = by_id[row.attrs["data-check"]]
         assert row.attrs["data-status"] == check.status.value
         assert row.find_all("details"), f"{check.id} has no expandable findings"
-        assert len(row.find_all("pre")) == len(check.evidence)
+        assert not row.find_all("pre"), f"{check.id} prints an output outside the appendix"
         for ref in check.evidence:
-            assert ref.sha256 in row.text
-            assert row.find_all("a", href=ref.file)
+            assert ref.sha256 in row.text and ref.file in row.text
 
-    manifest = dom.find_all("table", cls="manifest")[0].find_all("tbody")[0].find_all("tr")
+    appendix = dom.by_id("appendix-evidence")
+    assert appendix.by_id("appendix-evidence-title").text == "Appendix: evidence"
+    manifest = appendix.by_id("manifest").find_all("tbody")[0].find_all("tr")
     assert len(manifest) == len(cert.evidence)
+    outputs = appendix.find_all("section", cls="evidence")
+    assert [s.attrs["data-file"] for s in outputs] == [e.file for e in cert.evidence]
+    for section, ref in zip(outputs, cert.evidence, strict=True):
+        assert ref.command in section.text and ref.sha256 in section.text
+        assert section.find_all("a", href=ref.file) and len(section.find_all("pre")) == 1
+    assert len(dom.find_all("pre")) == len(cert.evidence)
 
     provider, customer = dom.by_id("sig-provider"), dom.by_id("sig-customer")
     for block in (provider, customer):
@@ -260,6 +278,49 @@ def test_certificate_renders_every_block(
         assert labels == ["Name", "Title", "Signature", "Date"]
     assert "Acceptance period" in dom.by_id("acceptance-period").text
     assert f"{cert.contract.acceptance_days_new} days" in customer.text
+
+
+@pytest.mark.parametrize("device", [PASSING, FAILING])
+def test_every_evidence_link_of_a_check_leads_to_its_output_in_the_appendix(
+    rendered: dict[str, Rendered], run_dir: Path, device: str
+) -> None:
+    dom = rendered[device].dom
+    cert = load_certificate(run_dir, device)
+    appendix = dom.by_id("appendix-evidence")
+    links = 0
+    for check in cert.checks:
+        row = dom.by_id(check.id)
+        hrefs = [a.attrs["href"] for a in row.find_all("a", cls="evidence-link")]
+        assert len(hrefs) == len(check.evidence), check.id
+        for href, ref in zip(hrefs, check.evidence, strict=True):
+            assert href.startswith("#"), href
+            target = appendix.by_id(href[1:])
+            assert target.attrs["data-file"] == ref.file, (check.id, href)
+            assert ref.command in target.text
+            links += 1
+    assert links >= 20
+
+
+@pytest.mark.parametrize("device", [PASSING, FAILING])
+def test_each_output_is_printed_once(run_dir: Path, device: str) -> None:
+    html = (run_dir / device / "certificate.html").read_text(encoding="utf-8")
+    cert = load_certificate(run_dir, device)
+    for ref in cert.evidence:
+        text = (run_dir / device / ref.file).read_text(encoding="utf-8")
+        assert html.count(str(escape(text))) == 1, ref.file
+    # and lines of the outputs many checks read: the configuration (nine checks) and
+    # show interfaces (two), as often in the page as in the output itself
+    files = {ref.command: run_dir / device / ref.file for ref in cert.evidence}
+    config = files["show running-config"].read_text(encoding="utf-8")
+    interfaces = files["show interfaces"].read_text(encoding="utf-8")
+    readers = [c for c in cert.checks if "show running-config" in (e.command for e in c.evidence)]
+    assert len(readers) >= 5
+    for text, pattern in ((config, r"^Current configuration : .*$"),
+                          (config, r"^hostname .*$"),
+                          (interfaces, r"^  Hardware is .*$")):  # fmt: skip
+        line = re.search(pattern, text, re.M)
+        assert line, pattern
+        assert html.count(str(escape(line[0]))) == text.count(line[0]) >= 1, line[0]
 
 
 def test_failing_certificate_names_its_failures(rendered: dict[str, Rendered]) -> None:
@@ -499,9 +560,14 @@ def test_pdf(run_dir: Path, tmp_path: Path, chromium: str, paper: Paper) -> None
     width, height = pdf_page_size(pdf)
     expected = PAPER_POINTS[paper]
     assert abs(width - expected[0]) < 2 and abs(height - expected[1]) < 2
-    # summary, two port certificates, the appendix with every output printed, signatures:
-    # far more than the handful of pages it would be with the evidence folded away
-    assert pdf_page_count(pdf) >= 20
+    # summary, two port certificates, the test results, signatures: about ten pages; then
+    # the appendix, every output printed once
+    body = without_appendix(html, tmp_path / "body.html")
+    before_appendix = pdf_page_count(
+        render_pdf(body, tmp_path / f"{paper}-body.pdf", chromium=chromium, paper=paper)
+    )
+    assert 5 <= before_appendix <= 12
+    assert pdf_page_count(pdf) >= before_appendix + 5
     leftovers = [p.name for p in html.parent.iterdir() if p.name.startswith(".")]
     assert leftovers == [], "the temporary print copy is removed"
 
