@@ -13,8 +13,10 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # The quick tier of the tests (no SSH, no lab, no browser): well under a minute.
 QUICK := tests/unit
+# The documentation site's build output: thrown away, never committed.
+DOCS_SITE := .site
 
-.PHONY: install demo test test-latest lock lint format clean browser sshd
+.PHONY: install demo test test-latest lock lint format clean browser sshd docs
 
 # Headless Chromium renders the reports in the browser tests and `netaccept pdf`.
 CHROMIUM := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
@@ -48,8 +50,13 @@ ifeq ($(wildcard /usr/sbin/sshd),)
 		openssh-server openssh-client
 endif
 
-test: $(STAMP) browser sshd  ## the project's tests (CI runs exactly this)
+test: $(STAMP) browser sshd docs  ## the project's tests and the documentation's strict build (CI runs exactly this)
 	$(BIN)/python -m pytest
+
+# --strict: a broken link or anchor, or a page missing from the nav, fails the build.
+# NO_MKDOCS_2_WARNING: Material's notice of its end of life (May 2027), not a build warning.
+docs: $(STAMP)  ## build the documentation site (mkdocs.yml, docs/) into .site/
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(DOCS_SITE)
 
 lock: $(UV)  ## refresh uv.lock (and uv's own pin) to the newest versions pyproject.toml allows
 	$(UV) lock --upgrade --python $(PYTHON)
@@ -78,7 +85,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache $(DOCS_SITE)
 
 .PHONY: bench
 bench: $(STAMP)  ## the benchmark (bench/): netaccept run vs a raw SSH floor and the alternatives

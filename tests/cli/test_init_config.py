@@ -1,7 +1,7 @@
 """Getting started (issue 14): `netaccept init`, and the defaults of netaccept.toml.
 
 `init` writes files that load as they are, never over the user's own; `--example` gives a
-directory where the README's replay works with no router. A netaccept.toml (or
+directory where the replay of docs/getting-started.md works with no router. A netaccept.toml (or
 `[tool.netaccept]` in pyproject.toml) in the current directory sets the defaults of the
 options people set once; the command line wins, and a bad file is a usage error naming the
 file, the line and the key.

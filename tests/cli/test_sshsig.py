@@ -2,7 +2,7 @@
 
 A signed device directory carries `SHA256SUMS` and its OpenSSH signature `SHA256SUMS.sig`,
 so that the real `ssh-keygen -Y verify` and `sha256sum -c` check it with no Python at all,
-exactly as the README says; the certificate (HTML, hence PDF) names the signing key;
+exactly as docs/outputs.md says; the certificate (HTML, hence PDF) names the signing key;
 `netaccept sign` signs a finished run, or signs it again after a PDF was added; and
 `netaccept verify` runs where `fcntl` and the other POSIX-only modules do not exist.
 """
@@ -45,7 +45,7 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 
 def allowed_signers(printed: str, directory: Path) -> Path:
-    """The allowed_signers file, from the line `netaccept sign` prints, as the README says."""
+    """The allowed_signers file, from the line `netaccept sign` prints, as docs/outputs.md says."""
     prefix = "allowed_signers line for ssh-keygen -Y verify: "
     lines = [line[len(prefix) :] for line in printed.splitlines() if line.startswith(prefix)]
     assert len(lines) == 1, printed
@@ -55,7 +55,7 @@ def allowed_signers(printed: str, directory: Path) -> Path:
 
 
 def ssh_keygen_verify(device_dir: Path, signers: Path) -> subprocess.CompletedProcess[bytes]:
-    """The README's command, run in the device directory."""
+    """The command of docs/outputs.md, run in the device directory."""
     assert SSH_KEYGEN is not None
     command = [SSH_KEYGEN, "-Y", "verify", "-f", str(signers), "-I", "netaccept",
                "-n", "netaccept-certificate", "-s", "SHA256SUMS.sig"]  # fmt: skip
@@ -109,10 +109,10 @@ def test_allowed_signers_built_from_the_pem_public_key_with_openssl_verifies(
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     _run, device_dir, _signers = signed
-    # The README's recipe, word for word: no Python, no netaccept.
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("printf 'netaccept namespaces=")
-    recipe = readme[start : readme.index("\n```", start)]
+    # The documentation's recipe, word for word: no Python, no netaccept.
+    outputs = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
+    start = outputs.index("printf 'netaccept namespaces=")
+    recipe = outputs[start : outputs.index("\n```", start)]
     (tmp_path / "allowed_signers").unlink()  # the one `netaccept sign` printed
     subprocess.run(["sh", "-c", recipe], cwd=tmp_path, check=True, timeout=30)
     checked = ssh_keygen_verify(device_dir, tmp_path / "allowed_signers")
