@@ -59,7 +59,7 @@ def _next_steps(directory: Path, *, example: bool) -> str:
             "     # the same lab served over SSH on 127.0.0.1, and a run against it",
         ]
     lines += [
-        f"  edit {SKELETON}: replace every value marked CHANGE (README: Inventory)",
+        f"  edit {SKELETON}: replace every value marked CHANGE (docs/inventory.md)",
         f"  edit {CONFIG_FILE}: reports directory, ledger, known_hosts, DNS server, signing key",
         "  export NETACCEPT_USERNAME=... NETACCEPT_PASSWORD=...     # or be asked at a terminal",
         f"  netaccept run     # tests the inventory {CONFIG_FILE} names",
@@ -108,7 +108,7 @@ def add_init_parser(sub: argparse._SubParsersAction[Any]) -> None:
         f"DIR/{CONFIG_FILE}, the defaults of the runs started in DIR. With --example, also "
         f"the complete lab inventory, DIR/{EXAMPLE}, and its recordings in "
         f"DIR/{EXAMPLE_RECORDINGS}/, so that `netaccept run --inventory {EXAMPLE} --replay "
-        f"{EXAMPLE_RECORDINGS}` and the README's commands work there. Existing files are "
+        f"{EXAMPLE_RECORDINGS}` and the documented commands work there. Existing files are "
         "never overwritten without --force.",
         epilog="exit codes: 0 written, 4 a file exists already (named) or cannot be written",
     )

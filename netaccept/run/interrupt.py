@@ -21,6 +21,7 @@ from netaccept.core.exitcodes import ExitCode
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
+
 class _Notices:
     """Where the stop notice goes while a live progress display owns the terminal.
 
