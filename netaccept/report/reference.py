@@ -1,6 +1,6 @@
 """The check reference, written from the checks themselves (`netaccept checks --markdown`).
 
-The documentation's check reference (docs/checks.md) is this output, so the documentation of what each
+The documentation's check reference (docs/checks.md) is this output, so what it says each
 check runs, expects and decides cannot drift from the code: a test compares them.
 """
 
