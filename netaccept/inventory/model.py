@@ -232,11 +232,23 @@ def _as_number(value: object) -> int:
 
 
 AsNumber = Annotated[int, BeforeValidator(_as_number)]
+
+
+def _address_text(value: object) -> object:
+    """An address or prefix is written as text: YAML's `false`, `yes` or a bare number is
+    not one (ipaddress would take True for 0.0.0.1, or a number for an address)."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f"{value!r} is not an address: write it as text, e.g. 192.0.2.1")
+    return value
+
+
+Address = Annotated[IPvAnyAddress, BeforeValidator(_address_text)]
+Network = Annotated[IPvAnyNetwork, BeforeValidator(_address_text)]
 """An AS number written in asplain (`4260495372`) or quoted asdot (`'65010.12'`), as asplain."""
 
 
 class BgpNeighbor(_Model):
-    address: IPvAnyAddress  # IPv4Address | IPv6Address, validated as one type: one clear error
+    address: Address  # IPv4Address | IPv6Address, validated as one type: one clear error
     remote_as: AsNumber
     min_prefixes: int = Field(0, ge=0)
     description: Text | None = None
@@ -293,7 +305,7 @@ class Ping(_Model):
 class IntrapopLink(_Model):
     interface: InterfaceName
     peer: Name
-    peer_address: IPvAnyAddress
+    peer_address: Address
 
 
 class Intrapop(_Model):
@@ -304,7 +316,7 @@ class Intrapop(_Model):
 
 
 class ConnectivityTarget(_Model):
-    address: IPvAnyAddress
+    address: Address
     name: Text
 
 
@@ -320,7 +332,7 @@ class Probe(_Model):
 
     id: int = Field(ge=1, le=2147483647)
     type: Literal["icmp-echo"] = "icmp-echo"
-    target: IPvAnyAddress
+    target: Address
     frequency: int = Field(60, ge=1, le=604800)
     rtt_max_ms: int | None = Field(None, ge=1)
 
@@ -353,9 +365,9 @@ class Dns(_Model):
 
     name: DomainName | None = None
     domain: DomainName | None = None
-    servers: list[IPvAnyAddress] = Field(min_length=1)
+    servers: list[Address] = Field(min_length=1)
     port: int = Field(53, ge=1, le=65535)
-    router_name_servers: list[IPvAnyAddress] = Field(default_factory=list)
+    router_name_servers: list[Address] = Field(default_factory=list)
     timeout: float = Field(3.0, gt=0, le=60)
 
     def fqdn(self, device: str) -> str | None:
@@ -380,14 +392,14 @@ class Aaa(_Model):
 class Tacacs(_Model):
     """`tacacs` (line 14)."""
 
-    servers: list[IPvAnyAddress] = Field(min_length=1)
+    servers: list[Address] = Field(min_length=1)
     source_interface: InterfaceName | None = None
 
 
 class Vty(_Model):
     """`vty_acl` (line 15)."""
 
-    permitted_prefixes: list[IPvAnyNetwork] = Field(min_length=1)
+    permitted_prefixes: list[Network] = Field(min_length=1)
     transport_input: list[Literal["ssh", "telnet", "none", "all"]] = Field(
         default_factory=lambda: ["ssh"]  # type: ignore[arg-type]
     )

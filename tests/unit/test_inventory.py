@@ -805,3 +805,27 @@ def test_at_a_terminal_a_missing_credential_is_asked_once_with_the_password_hidd
         ("visible", "username for r1 (or set NETACCEPT_USERNAME): "),
         ("hidden", "password for r1 (or set NETACCEPT_PASSWORD): "),
     ]
+
+
+@pytest.mark.parametrize("value", ["false", "true", "3221225985", "1.5"])
+@pytest.mark.parametrize(
+    "field", ["permitted_prefixes", "address"], ids=["vty prefix", "connectivity address"]
+)
+def test_an_address_that_yaml_reads_as_no_text_is_a_readable_problem(
+    tmp_path: Path, value: str, field: str
+) -> None:
+    # Found by the inventory fuzzer: `permitted_prefixes: [false]` went on to ipaddress,
+    # which took False for 0.0.0.0 (with a DeprecationWarning) instead of a problem.
+    text = LAB_INVENTORY.read_text(encoding="utf-8")
+    if field == "permitted_prefixes":
+        old = "permitted_prefixes: [192.0.2.0/26, 198.51.100.0/24]"
+        assert old in text
+        text = text.replace(old, f"permitted_prefixes: [{value}]")
+    else:
+        old = "{address: 192.0.2.100"
+        assert old in text
+        text = text.replace(old, f"{{address: {value}", 1)
+    path = tmp_path / "inventory.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InventoryError, match="is not an address: write it as text"):
+        load_inventory(path)
