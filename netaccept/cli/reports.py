@@ -80,21 +80,29 @@ def cmd_checks(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- keygen and verify
 
 
+def _passphrase(variable: str | None) -> bytes | ExitCode | None:
+    """The key's passphrase from environment `variable` (None when none is named); a usage
+    error, said, when the variable is named but empty."""
+    if not variable:
+        return None
+    value = os.environ.get(variable, "")
+    if not value:
+        from rich.markup import escape
+
+        print_error(f"{escape(variable)} is not set or empty; it must hold the passphrase")
+        return ExitCode.USAGE
+    return value.encode("utf-8")
+
+
 def cmd_keygen(args: argparse.Namespace) -> int:
     """Create the Ed25519 key pair that signs certificates; print only the fingerprint."""
     from rich.markup import escape
 
     from netaccept.report.signing import SigningError, generate_keypair
 
-    passphrase: bytes | None = None
-    if args.passphrase_env:
-        value = os.environ.get(args.passphrase_env, "")
-        if not value:
-            print_error(
-                f"{escape(args.passphrase_env)} is not set or empty; it must hold the passphrase"
-            )
-            return ExitCode.USAGE
-        passphrase = value.encode("utf-8")
+    passphrase = _passphrase(args.passphrase_env)
+    if isinstance(passphrase, ExitCode):
+        return passphrase
     try:
         key_fingerprint = generate_keypair(
             Path(args.private), Path(args.public), passphrase=passphrase
@@ -135,15 +143,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
     from netaccept.report.sshsig import allowed_signers_line
     from netaccept.report.verify import device_directories
 
-    passphrase: bytes | None = None
-    if args.passphrase_env:
-        value = os.environ.get(args.passphrase_env, "")
-        if not value:
-            print_error(
-                f"{escape(args.passphrase_env)} is not set or empty; it must hold the passphrase"
-            )
-            return ExitCode.USAGE
-        passphrase = value.encode("utf-8")
+    passphrase = _passphrase(args.passphrase_env)
+    if isinstance(passphrase, ExitCode):
+        return passphrase
     path = Path(args.path)
     try:
         key = load_private_key(Path(args.key), passphrase)
