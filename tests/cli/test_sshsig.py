@@ -292,3 +292,28 @@ def test_chrome_is_found_in_a_macos_application_bundle(
     monkeypatch.delenv("NETACCEPT_CHROMIUM", raising=False)
     monkeypatch.setattr(sys, "platform", "darwin")
     assert browser.find_chromium() == str(app)
+
+
+@pytest.mark.parametrize("command", ["keygen", "sign"])
+def test_a_named_but_empty_passphrase_variable_is_a_usage_error(
+    command: str, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    args = (
+        ["keygen", "--private", str(tmp_path / "k.key"), "--public", str(tmp_path / "k.pub")]
+        if command == "keygen"
+        else ["sign", str(tmp_path), "--key", str(tmp_path / "k.key")]
+    )
+    env = {**os.environ, "COLUMNS": "200", "EMPTY_PASSPHRASE": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "netaccept", *args, "--passphrase-env", "EMPTY_PASSPHRASE"],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "EMPTY_PASSPHRASE is not set or empty; it must hold the passphrase" in done.stderr
+    assert not (tmp_path / "k.key").exists()
