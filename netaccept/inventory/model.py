@@ -525,9 +525,16 @@ class Device(_Model):
 
 
 class Settings(_Model):
-    """Run-wide settings."""
+    """Run-wide settings.
 
-    workers: int = Field(128, ge=1, le=1024)
+    `workers`: the most sessions open at once. An open session costs a router little, so the
+    default lets a fleet be in flight at once: at real latencies a run waits on the routers,
+    not on its own turn. `logins`: the most connections in their SSH handshake and login at
+    once, which is what loads a router's CPU and the TACACS+ server behind it.
+    """
+
+    workers: int = Field(1000, ge=1, le=4096)
+    logins: int = Field(32, ge=1, le=1024)
 
 
 class Contract(_Model):

@@ -183,6 +183,150 @@ def _interrupted(device: Device, stop: StopRequest, where: str) -> str:
     )
 
 
+class Capture:
+    """Every device of a plan captured in the background, each device available when done.
+
+    At most `workers` sessions are open at once (the transport bounds its own logins, see
+    `SshTransport`). `start()` returns at once; `result(name)` waits for one device and
+    `results()` for all of them, in the plan's order. Once `stop` is requested no device is
+    started, the open sessions are closed, and after at most `grace` seconds every device
+    that did not finish is marked interrupted. The workers are daemon threads, so one stuck
+    in a connect cannot hold the process after the run.
+    """
+
+    def __init__(
+        self,
+        plan: Sequence[tuple[Device, Sequence[str]]],
+        transport: Transport,
+        *,
+        workers: int,
+        progress: ProgressCallback | None = None,
+        stop: StopRequest | None = None,
+        grace: float = STOP_GRACE_S,
+    ) -> None:
+        self.plan = list(plan)
+        self.transport = transport
+        self.workers = max(1, min(workers, len(self.plan)))
+        self.progress = progress
+        self.stop = stop if stop is not None else StopRequest()
+        self.grace = grace
+        self._live = LiveSessions()
+        self._waiting = deque(self.plan)
+        self._lock = threading.Lock()
+        self._results: dict[str, DeviceCapture] = {}
+        self._ready = {device.name: threading.Event() for device, _commands in self.plan}
+        self._running = 0
+        self._all_done = threading.Event()
+        self._finished = threading.Event()  # every device has its result, interrupted or not
+        # time.monotonic() when the capture started and when its last device was done.
+        self.started_at: float | None = None
+        self.finished_at: float | None = None
+
+    def start(self) -> Capture:
+        """Start the workers and the thread that watches for a stop request; return at once."""
+        self.started_at = time.monotonic()
+        if not self.plan:
+            self.finished_at = self.started_at
+            self._finished.set()
+            return self
+        self._running = self.workers
+        # The workers are started from the watching thread: `Thread.start` waits for the new
+        # thread to run, and with hundreds of sessions busy that is milliseconds each, which
+        # the caller (deciding the devices captured so far) should not wait for.
+        threading.Thread(target=self._watch, name="netaccept-capture", daemon=True).start()
+        return self
+
+    def result(self, name: str) -> DeviceCapture:
+        """The capture of device `name`, once it is complete or interrupted."""
+        ready = self._ready[name]
+        # Polled, not waited on forever: the main thread must stay responsive to signals.
+        while not ready.wait(0.1):
+            pass
+        with self._lock:
+            return self._results[name]
+
+    def results(self) -> dict[str, DeviceCapture]:
+        """Every device's capture, in the plan's order, once all are complete or interrupted."""
+        while not self._finished.wait(0.1):
+            pass
+        with self._lock:
+            return {device.name: self._results[device.name] for device, _ in self.plan}
+
+    def _work(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    if self.stop or not self._waiting:
+                        return
+                    device, commands = self._waiting.popleft()
+                try:
+                    result = capture_device(
+                        device,
+                        commands,
+                        self.transport,
+                        self.progress,
+                        stop=self.stop,
+                        live=self._live,
+                    )
+                except Exception as exc:  # a worker must always report its device
+                    result = DeviceCapture(device, self.transport.name, utc_now(), utc_now())
+                    result.unavailable = (
+                        f"{device.name}: internal error while capturing: "
+                        f"{type(exc).__name__}: {exc}; please report it with this message"
+                    )
+                self._publish(result)
+        finally:
+            with self._lock:
+                self._running -= 1
+                if self._running == 0:
+                    self._all_done.set()
+
+    def _publish(self, result: DeviceCapture) -> None:
+        name = result.device.name
+        with self._lock:
+            if name in self._results:  # marked interrupted after the grace: that stands
+                return
+            self._results[name] = result
+        self._ready[name].set()
+
+    def _watch(self) -> None:
+        """Wait for the workers; on a stop request close the sessions in flight, and after
+        the grace mark every device without a result interrupted."""
+        for number in range(self.workers):
+            if self.stop:  # the workers not started yet are not needed
+                with self._lock:
+                    self._running -= self.workers - number
+                    if self._running == 0:
+                        self._all_done.set()
+                break
+            threading.Thread(
+                target=self._work, name=f"netaccept-capture-{number}", daemon=True
+            ).start()
+        while not self._all_done.wait(0.1):
+            if self.stop:
+                log.info("stop requested (%s): closing the sessions in flight", self.stop.reason)
+                deadline = time.monotonic() + self.grace
+                while not self._all_done.wait(0.05) and time.monotonic() < deadline:
+                    self._live.close_all()  # again: a session may have opened in the meantime
+                break
+        notify = self.progress or (lambda _name, _event, _done: None)
+        for device, _commands in self.plan:
+            with self._lock:
+                missing = device.name not in self._results
+                if missing:  # never started, or still connecting when the grace ran out
+                    now = utc_now()
+                    result = DeviceCapture(device, self.transport.name, now, now)
+                    result.interrupted = _interrupted(
+                        device, self.stop, "before its capture finished"
+                    )
+                    self._results[device.name] = result
+            if missing:
+                notify(device.name, "interrupted", 0)
+                self._ready[device.name].set()
+        self.finished_at = time.monotonic()
+        self._finished.set()
+
+
 def capture(
     plan: Sequence[tuple[Device, Sequence[str]]],
     transport: Transport,
@@ -192,70 +336,10 @@ def capture(
     stop: StopRequest | None = None,
     grace: float = STOP_GRACE_S,
 ) -> dict[str, DeviceCapture]:
-    """Capture every device's commands with at most `workers` sessions open at once.
-
-    Returns a capture for every device of `plan`, in its order. Once `stop` is requested
-    no device is started, the open sessions are closed, and after at most `grace` seconds
-    every device that did not finish is returned marked interrupted. The workers are
-    daemon threads, so one stuck in a connect cannot hold the process after the run.
-    """
-    if not plan:
-        return {}
-    stop = stop if stop is not None else StopRequest()
-    notify = progress or (lambda _name, _event, _done: None)
-    live = LiveSessions()
-    waiting = deque(plan)
-    results: dict[str, DeviceCapture] = {}
-    lock = threading.Lock()
-    count = max(1, min(workers, len(plan)))
-    running = [count]
-    all_done = threading.Event()
-
-    def work() -> None:
-        try:
-            while True:
-                with lock:
-                    if stop or not waiting:
-                        return
-                    device, commands = waiting.popleft()
-                try:
-                    result = capture_device(
-                        device, commands, transport, progress, stop=stop, live=live
-                    )
-                except Exception as exc:  # a worker must always report its device
-                    result = DeviceCapture(device, transport.name, utc_now(), utc_now())
-                    result.unavailable = (
-                        f"{device.name}: internal error while capturing: "
-                        f"{type(exc).__name__}: {exc}; please report it with this message"
-                    )
-                with lock:
-                    results[device.name] = result
-        finally:
-            with lock:
-                running[0] -= 1
-                if running[0] == 0:
-                    all_done.set()
-
-    for number in range(count):
-        threading.Thread(target=work, name=f"netaccept-capture-{number}", daemon=True).start()
-    # Polled, not waited on forever: the stop request is set by a signal handler, which
-    # must not touch a lock the main thread could be holding.
-    while not all_done.wait(0.1):
-        if stop:
-            log.info("stop requested (%s): closing the sessions in flight", stop.reason)
-            deadline = time.monotonic() + grace
-            while not all_done.wait(0.05) and time.monotonic() < deadline:
-                live.close_all()  # again: a session may have opened in the meantime
-            break
-    with lock:
-        captured = dict(results)
-    out: dict[str, DeviceCapture] = {}
-    for device, _commands in plan:
-        result = captured.get(device.name)
-        if result is None:  # never started, or still connecting when the grace ran out
-            now = utc_now()
-            result = DeviceCapture(device, transport.name, now, now)
-            result.interrupted = _interrupted(device, stop, "before its capture finished")
-            notify(device.name, "interrupted", 0)
-        out[device.name] = result
-    return out
+    """Capture every device's commands with at most `workers` sessions open at once, and
+    return when all are captured or interrupted (see `Capture`)."""
+    return (
+        Capture(plan, transport, workers=workers, progress=progress, stop=stop, grace=grace)
+        .start()
+        .results()
+    )

@@ -97,8 +97,10 @@ OPTIONS: tuple[RunOption, ...] = (
               short="-d"),
     RunOption("check", "only this check (repeatable)", kind="append", metavar="ID",
               choices=CHECK_IDS, short="-c"),
-    RunOption("workers", "devices captured at once (default: settings.workers in the "
-              "inventory)", metavar="N", type=int),
+    RunOption("workers", "sessions open at once (default: settings.workers in the "
+              "inventory, 1000)", metavar="N", type=int),
+    RunOption("logins", "SSH logins in progress at once (default: settings.logins in the "
+              "inventory, 32)", metavar="N", type=int),
     RunOption("endpoint", "reach a device at another address (a lab, a port forward)",
               kind="append", metavar="NAME=HOST:PORT"),
     RunOption("dns-server", "ask this name server for loopback_dns instead of dns.servers "

@@ -92,12 +92,12 @@ def pytest_configure(config: pytest.Config) -> None:
         inventory = inventory.with_endpoints(endpoints)
     except InventoryError as exc:
         raise pytest.UsageError(f"the inventory cannot be used:\n{exc}") from None
-    workers = config.option.netaccept_workers
-    if workers is not None and workers < 1:
-        raise pytest.UsageError(
-            f"{spelled(config, 'workers')} {workers}: give the number of devices to capture at "
-            "once, 1 or more"
-        )
+    for name, what in (("workers", "sessions to open"), ("logins", "logins to run")):
+        value = getattr(config.option, f"netaccept_{name}")
+        if value is not None and value < 1:
+            raise pytest.UsageError(
+                f"{spelled(config, name)} {value}: give the number of {what} at once, 1 or more"
+            )
     unknown = [c for c in config.option.netaccept_check if c not in CHECKS]
     if unknown:
         raise pytest.UsageError(
@@ -241,7 +241,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             run.remaining[device.name] = run.remaining.get(device.name, 0) + 1
             item.user_properties.append(("netaccept.device", device.name))
             item.user_properties.append(("netaccept.check", check_id))
-    run.capture_all(session.items)
+    run.testing = session
+    if getattr(session.config, "workerinput", None) is not None:
+        run.capture_all(session.items)  # a pytest-xdist worker: xdist runs the test loop
+    else:
+        run.start_capture(session.items)  # decided device by device by run_checks
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    run = _run(session.config)
+    if run is None or session.config.option.collectonly:
+        return None
+    if getattr(session.config, "workerinput", None) is not None:
+        return None  # a pytest-xdist worker: xdist's loop runs the checks it is sent
+    if session.config.pluginmanager.get_plugin("dsession") is not None:
+        return None  # the pytest-xdist controller: its loop sends the checks to the workers
+    run.run_checks(session)
+    return True
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -38,13 +38,21 @@ _PER_DEVICE_LIMIT = 24
 
 @contextmanager
 def capture_progress(
-    plan: Sequence[tuple[Device, Sequence[str]]], *, enabled: bool, transport: str
+    plan: Sequence[tuple[Device, Sequence[str]]],
+    *,
+    enabled: bool,
+    transport: str,
+    stream: IO[str] | None = None,
 ) -> Iterator[ProgressCallback | None]:
-    """A rich progress display fed by the capture callback; nothing when disabled."""
+    """A rich progress display fed by the capture callback; nothing when disabled.
+
+    `stream`: where it draws (default stderr). It never redirects sys.stdout or sys.stderr,
+    which pytest's capture of the checks' output swaps while the display goes on.
+    """
     if not enabled:
         yield None
         return
-    console = Console(file=sys.stderr)
+    console = Console(file=stream or sys.stderr)
     total = sum(len(commands) for _, commands in plan)
     verb = "Replaying" if transport == "replay" else "Capturing"
     with Progress(
@@ -55,6 +63,8 @@ def capture_progress(
         TimeElapsedColumn(),
         console=console,
         transient=False,
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as progress:
         overall = progress.add_task(f"{verb} {len(plan)} devices", total=total, status="")
         expected = [total]  # what the overall bar waits for; less when a device gives up

@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -206,18 +207,35 @@ class NetmikoSession:
         password: str,
         secret: str,
         host_keys: HostKeySettings | None = None,
+        logins: AbstractContextManager[Any] | None = None,
     ) -> None:
-        from netmiko import ConnectHandler
-
         self._device = device
         self._cli = cli
         self._conn: Any = None
         self._channel: Any = None
         self.host_key: str | None = None
         self.host_key_check: str | None = None
-        where = f"{device.name} ({device.host}:{device.port})"
-        t = device.timeouts
         keys = host_keys or HostKeySettings()
+        # Only the connection, the SSH handshake and the authentication wait for a login
+        # slot (what loads a router's CPU and the TACACS+ server); the session preparation
+        # and the commands run outside it.
+        with logins if logins is not None else contextlib.nullcontext():
+            policy = self._login(device, cli, username, password, secret, keys)
+        self._start(device, cli, keys, policy)
+
+    def _login(
+        self,
+        device: Device,
+        cli: CliTraits,
+        username: str,
+        password: str,
+        secret: str,
+        keys: HostKeySettings,
+    ) -> KnownHostsPolicy:
+        """TCP (or the jump hosts), the SSH handshake, the host key and the authentication."""
+        from netmiko import ConnectHandler
+
+        t = device.timeouts
         path = route(device)
         self._jumps = JumpChain(device, path, keys.known_hosts, keys.policy)
         sock = self._path_to(device, path)
@@ -259,6 +277,15 @@ class NetmikoSession:
             raise stalled or connect_error(device, exc, sock.offer()) from None
         transport = self._conn.remote_conn.get_transport()
         self.algorithms: SshAlgorithms | None = negotiated(transport, sock.offer())
+        self._sock = sock
+        return policy
+
+    def _start(
+        self, device: Device, cli: CliTraits, keys: HostKeySettings, policy: KnownHostsPolicy
+    ) -> None:
+        """The host key's verdict, then the session preparation (terminal, enable)."""
+        where = f"{device.name} ({device.host}:{device.port})"
+        sock = self._sock
         decision = policy.decision
         if decision is None:  # paramiko knew the key from elsewhere and never asked
             self._abandon(sock)
@@ -556,26 +583,37 @@ class SshTransport:
     name = "ssh"
 
     def __init__(
-        self, cli: Mapping[str, CliTraits], host_keys: HostKeySettings | None = None
+        self,
+        cli: Mapping[str, CliTraits],
+        host_keys: HostKeySettings | None = None,
+        *,
+        logins: int | None = None,
     ) -> None:
         # Imported here, once, rather than by the first of many sessions opening at once.
         import netmiko  # noqa: F401
 
         self.cli = cli  # platform name -> how to drive its CLI (netaccept.platforms)
         self.host_keys = host_keys or HostKeySettings()
+        # At most `logins` connections in their handshake and authentication at once, across
+        # every session this transport opens (None: no bound).
+        self.logins = threading.BoundedSemaphore(logins) if logins else None
 
     def open(self, device: Device) -> NetmikoSession:
         username, password, secret = resolve_credentials(device)
         cli = self.cli[device.platform]
         try:
-            return NetmikoSession(device, cli, username, password, secret, self.host_keys)
+            return NetmikoSession(
+                device, cli, username, password, secret, self.host_keys, self.logins
+            )
         except DeviceUnavailable as exc:
             if not exc.transient:
                 raise
         delay = device.timeouts.retry_delay
         time.sleep(delay + random.uniform(0, delay / 2))
         try:
-            return NetmikoSession(device, cli, username, password, secret, self.host_keys)
+            return NetmikoSession(
+                device, cli, username, password, secret, self.host_keys, self.logins
+            )
         except DeviceUnavailable as exc:
             raise DeviceUnavailable(
                 f"{exc} (tried twice, {delay:g} s apart)", transient=exc.transient
