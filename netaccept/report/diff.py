@@ -116,10 +116,15 @@ class _Unreadable(Exception):
 class _Reader:
     """A device's facts read from its evidence, each output read once per reader."""
 
-    def __init__(self, device: Device, evidence: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        device: Device,
+        evidence: Mapping[str, str],
+        reads: Mapping[tuple[str, str], Any] | None = None,
+    ) -> None:
         self.device = device
         self.evidence = evidence
-        self.reads: dict[tuple[str, str], Any] = {}
+        self.reads: dict[tuple[str, str], Any] = dict(reads or {})
 
     def fact(self, fact: Fact[Any]) -> Any:
         try:
@@ -142,15 +147,21 @@ class _Reader:
         return self.reads[key]
 
 
-def snapshot(device: Device, evidence: Mapping[str, str]) -> Snapshot:
+def snapshot(
+    device: Device,
+    evidence: Mapping[str, str],
+    reads: Mapping[tuple[str, str], Any] | None = None,
+) -> Snapshot:
     """The comparable facts of `device` read from its evidence (command -> masked output).
 
     Only the device's platform chooses the readers, and every command read is one whose
     text depends on no inventory value: a baseline stays comparable after the inventory
     changes. A section whose outputs are missing or cannot be read is recorded as
-    unreadable, with the reason; nothing here raises for what a router printed.
+    unreadable, with the reason; nothing here raises for what a router printed. `reads`:
+    outputs already read from this evidence, by (command, reader), so that they are not
+    read again (the run's own, see `netaccept.run.pipeline`).
     """
-    reader = _Reader(device, evidence)
+    reader = _Reader(device, evidence, reads)
     sections: dict[str, Entries] = {}
     unreadable: dict[str, str] = {}
     for section in SECTIONS:

@@ -10,9 +10,11 @@ hooks; `netaccept run` and `pytest --netaccept-inventory` both end up here.
 from __future__ import annotations
 
 import contextlib
+import gc
 import getpass
 import json
 import os
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -85,7 +87,7 @@ from netaccept.report.certificates import (
 from netaccept.report.diff import Snapshot, compare, not_compared, snapshot
 from netaccept.report.signing import Signer, sign_certificate
 from netaccept.report.xmlcert import write_certificate_xml
-from netaccept.run.capture import capture
+from netaccept.run.capture import Capture
 from netaccept.run.interrupt import SignalStop, StopRequest
 from netaccept.run.preflight import LedgerWait, WaitStopped
 from netaccept.run.shard import Shard
@@ -143,14 +145,17 @@ class AcceptanceRun:
             else HostKeyPolicy.default(),
             Path(opt.netaccept_known_hosts or DEFAULT_KNOWN_HOSTS).expanduser(),
         )
+        self.workers: int = opt.netaccept_workers or inventory.settings.workers
+        self.logins: int = opt.netaccept_logins or inventory.settings.logins
         self.transport: Transport = (
-            ReplayTransport(self.replay) if self.replay else SshTransport(CLI, self.host_keys)
+            ReplayTransport(self.replay)
+            if self.replay
+            else SshTransport(CLI, self.host_keys, logins=self.logins)
         )
         self.reason: str = opt.netaccept_reason
         self.technician = (
             opt.netaccept_technician or os.environ.get("NETACCEPT_TECHNICIAN") or _login()
         )
-        self.workers: int = opt.netaccept_workers or inventory.settings.workers
         self.checks: list[str] = list(opt.netaccept_check)
         # `netaccept run --shard`, which selected the share's devices: recorded in run.json.
         self.shard: Shard | None = opt.netaccept_shard
@@ -168,6 +173,7 @@ class AcceptanceRun:
         self.reads: dict[tuple[str, str, str], Any] = {}
         self.remaining: dict[str, int] = {}  # checks not yet decided, by device
         self.identities: dict[str, Identity] = {}  # of the devices whose checks are all done
+        self.snapshots: dict[str, Snapshot] = {}  # their facts for a baseline (see _baseline)
         self.dns: dict[str, LoopbackDns] = {}
         self.fact_errors: dict[tuple[str, str], str] = {}
         self.index: Path | None = None
@@ -178,8 +184,12 @@ class AcceptanceRun:
         self.share: frozenset[str] | None = None
         # Ctrl-C / SIGTERM: requested by a signal handler from the capture on (see interrupt.py)
         self.stop = StopRequest()
-        self.signals = SignalStop(self.stop, on_request=self._stop_tests)
+        self.signals = SignalStop(self.stop)
         self.testing: pytest.Session | None = None  # set once the checks run
+        self.capturing: Capture | None = None  # the capture in progress, if any
+        # time.monotonic() at the capture's start and when its last device was done
+        self.capture_span: tuple[float, float] | None = None
+        self._display = contextlib.ExitStack()  # the capture's progress display
         self.not_completed: list[NotCompleted] = []
 
     # -- collection
@@ -237,7 +247,13 @@ class AcceptanceRun:
             return
         wanted.extend(c for c in commands if c not in wanted)
 
-    def capture_all(self, items: list[pytest.Item]) -> None:
+    def start_capture(self, items: list[pytest.Item]) -> None:
+        """Start capturing every device the items need, in the background (see `run_checks`).
+
+        Before any router is contacted: the insecure host key warning, and the missing
+        credentials asked once per variable on the terminal. From here on a first Ctrl-C or
+        SIGTERM stops the run cleanly (see `run_checks` and `finish`).
+        """
         plan = self.plan(items)
         if not plan:
             return
@@ -261,40 +277,114 @@ class AcceptanceRun:
                 for device, _commands in plan:
                     with contextlib.suppress(CredentialsMissing):
                         resolve_credentials(device)
-        with _Terminal(capman):
-            from netaccept.run.terminal import capture_progress
+        from netaccept.run.terminal import capture_progress
 
-            # From here on a first Ctrl-C or SIGTERM stops the run cleanly (see finish).
-            self.signals.install()
-            # Whoever shows a log record from here on (--debug, --log-cli-level) sees it masked.
-            install_masking(
-                v
-                for d, _ in plan
-                for v in (
-                    d.credentials.password_env,
-                    d.credentials.secret_env,
-                    *([d.ssh.key_passphrase_env] if d.ssh.key_passphrase_env else []),
-                )
+        self.signals.install()
+        # Whoever shows a log record from here on (--debug, --log-cli-level) sees it masked.
+        install_masking(
+            v
+            for d, _ in plan
+            for v in (
+                d.credentials.password_env,
+                d.credentials.secret_env,
+                *([d.ssh.key_passphrase_env] if d.ssh.key_passphrase_env else []),
             )
-            with capture_progress(plan, enabled=show, transport=self.transport.name) as progress:
-                self.captures = capture(
-                    plan, self.transport, workers=self.workers, progress=progress, stop=self.stop
+        )
+        # The display draws on a duplicate of the terminal's stderr, taken while pytest's
+        # capture is suspended: the capture of the checks' output, which goes on while the
+        # devices already captured are decided, does not redirect it.
+        stream = None
+        if show:
+            with _Terminal(capman), contextlib.suppress(AttributeError, OSError, ValueError):
+                # (no duplicate for a stderr without a file descriptor: it is drawn there)
+                stream = self._display.enter_context(
+                    os.fdopen(os.dup(sys.stderr.fileno()), "w", encoding="utf-8")
                 )
-        # The checks of a device whose capture was interrupted are not run: it is listed as
-        # not completed, never certified. The completed devices are decided as usual.
+        progress = self._display.enter_context(
+            capture_progress(plan, enabled=show, transport=self.transport.name, stream=stream)
+        )
+        # What exists now (the inventory, the collected checks: 20,000 items at N=1000) lives
+        # until the run ends: out of the garbage collector's sight, its full collections stop
+        # walking all of it again while the outputs are parsed.
+        gc.freeze()
+        # A replay reads files: more than one thread would only contend for the interpreter.
+        workers = self.workers if isinstance(self.transport, SshTransport) else 1
+        self.capturing = Capture(
+            plan, self.transport, workers=workers, progress=progress, stop=self.stop
+        ).start()
+
+    def capture_all(self, items: list[pytest.Item]) -> None:
+        """Capture every device the items need, then drop the items of the devices whose
+        capture did not complete (a pytest-xdist worker, which runs xdist's test loop)."""
+        self.start_capture(items)
+        self._end_capture()
         unfinished = {name for name, cap in self.captures.items() if not cap.complete}
         dropped = [i for i in items if (d := _device_of(i)) is not None and d.name in unfinished]
         if dropped:
-            items[:] = [i for i in items if i not in dropped]
+            kept = [i for i in items if (d := _device_of(i)) is None or d.name not in unfinished]
+            items[:] = kept
             self.config.hook.pytest_deselected(items=dropped)
-        if items:
-            self.testing = items[0].session
 
-    def _stop_tests(self, signal_name: str) -> None:
-        # Runs in the signal handler: one attribute store. pytest stops after the current
-        # check; during the capture, capture() itself honours the request.
-        if self.testing is not None:
-            self.testing.shouldstop = f"interrupted ({signal_name})"
+    def run_checks(self, session: pytest.Session) -> None:
+        """pytest's test loop, deciding each device as soon as its capture completes.
+
+        The items are in device order (see `modify_items`). Before a device's first check
+        the loop waits for that device's capture, while the others are still being
+        captured: a fleet's wall time tends to the longer of capture and decisions rather
+        than their sum, and the order of the results, the JUnit file and the ledger stay
+        those of a run that captured everything first. A device whose capture did not
+        complete (the run was stopped) has its checks dropped: it is listed as not
+        completed, never certified. After a stop, the devices captured in full are still
+        decided (that contacts no router); a second signal aborts at once.
+        """
+        if session.testsfailed and not session.config.option.continue_on_collection_errors:
+            raise session.Interrupted(
+                f"{session.testsfailed} error{'s' if session.testsfailed != 1 else ''} "
+                "during collection"
+            )
+        items = session.items
+        dropped: list[pytest.Item] = []
+        try:
+            for number, item in enumerate(items):
+                device = _device_of(item)
+                if device is not None and not self._captured(device):
+                    dropped.append(item)
+                    continue
+                nextitem = items[number + 1] if number + 1 < len(items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+                if session.shouldfail:
+                    raise session.Failed(session.shouldfail)
+                if session.shouldstop:
+                    raise session.Interrupted(session.shouldstop)
+        finally:
+            if dropped:
+                self.config.hook.pytest_deselected(items=dropped)
+
+    def _captured(self, device: Device) -> bool:
+        """Whether `device` was captured in full, waiting for its capture if need be."""
+        cap = self.captures.get(device.name)
+        if cap is None:
+            if self.capturing is None:
+                return False
+            cap = self.captures[device.name] = self.capturing.result(device.name)
+        return cap.complete
+
+    def _end_capture(self) -> None:
+        """Every device's capture, once all are complete or interrupted; the display closes.
+
+        pytest stopped early (`--maxfail`, `-x`): the devices still being captured are
+        stopped, as by a signal, rather than waited for.
+        """
+        if self.capturing is None:
+            return
+        testing = self.testing
+        if testing is not None and (testing.shouldfail or testing.shouldstop) and not self.stop:
+            self.stop.request(f"pytest stopped: {testing.shouldfail or testing.shouldstop}")
+        self.captures = self.capturing.results()
+        if self.capturing.started_at is not None and self.capturing.finished_at is not None:
+            self.capture_span = (self.capturing.started_at, self.capturing.finished_at)
+        self.capturing = None
+        self._display.close()
 
     # -- facts
 
@@ -471,6 +561,13 @@ class AcceptanceRun:
         if left > 0:
             return
         self.identities[device.name] = self.identity(device)
+        cap = self.captures.get(device.name)
+        if cap is not None and cap.complete:
+            # The facts a baseline keeps, from the outputs this run has read already (see
+            # `_baseline`), before they leave memory.
+            reads = {(c, r): v for (d, c, r), v in self.reads.items() if d == device.name}
+            outputs = {c: e.output for c, e in cap.evidence.items()}
+            self.snapshots[device.name] = snapshot(cap.device, outputs, reads)
         for cache in (self.facts, self.fact_errors):
             for key in [k for k in cache if k[0] == device.name]:
                 del cache[key]
@@ -501,6 +598,7 @@ class AcceptanceRun:
         all be written (a full disk) gets no certificate and no ledger entry either; the run
         says so and exits NOT_SAVED (see `_save`).
         """
+        self._end_capture()
         captured = [d for d in self.inventory.devices if d.name in self.captures]
         if not captured:
             return
@@ -629,7 +727,9 @@ class AcceptanceRun:
         if not (repair or passed) or not cert.ports:
             return cert
         cap = self.captures[cert.device.name]
-        today = snapshot(cap.device, {c: e.output for c, e in cap.evidence.items()})
+        today = self.snapshots.pop(cert.device.name, None) or snapshot(
+            cap.device, {c: e.output for c, e in cap.evidence.items()}
+        )
         if passed:
             pending.snapshots[cert.device.name] = json.dumps(today.to_json(), sort_keys=True)
         base = ledger.baseline([p.order for p in cert.ports], info.finished) if repair else None
