@@ -157,8 +157,9 @@ class RouterSession:
                     self._process.exit(0)
 
     async def _exec(self, command: str) -> None:
-        if self._router.delay > 0:
-            await asyncio.sleep(self._router.delay)
+        delay = self._router.delay_for(normalise(command))
+        if delay > 0:
+            await asyncio.sleep(delay)
         self._commands += 1
         text, then = self._respond(command, with_prompt=False)
         self._emit(text)
@@ -305,9 +306,10 @@ class RouterSession:
         if not command:
             self._emit(self.prompt)
             return
-        if self._router.delay > 0:
+        delay = self._router.delay_for(command)
+        if delay > 0:
             await self._flush()  # the echo goes out at once; only the answer is slow
-            await asyncio.sleep(self._router.delay)
+            await asyncio.sleep(delay)
         self._run_command(line, command)
 
     def _check_secret(self, attempt: str) -> None:

@@ -91,6 +91,14 @@ def check_name(name: str) -> None:
         raise ValueError(f"invalid router name {name!r}: use letters, digits, '.', '_', '-'")
 
 
+def _check_latencies(name: str, latencies: Mapping[str, float]) -> None:
+    for command, seconds in latencies.items():
+        if isinstance(seconds, bool) or not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(
+                f"router {name}: the latency of {command!r} must be a finite number >= 0"
+            )
+
+
 def _check_common(
     name: str, platform: str, port: int, latency: float, fault: LabFault | None = None
 ) -> None:
@@ -397,9 +405,12 @@ class LabRouter:
     host_key_path: Path | None = None
     fault: LabFault | None = None
     ssh_offer: str = "modern"  # see netaccept.lab.offers
+    # Seconds particular commands take instead of `latency` (a 100-packet ping, `verify`).
+    latencies: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check_common(self.name, self.platform, self.port, self.latency, self.fault)
+        _check_latencies(self.name, self.latencies)
         offer(self.ssh_offer)
 
     @property
@@ -408,6 +419,11 @@ class LabRouter:
         if self.fault is not None and self.fault.kind == "slow":
             return max(self.latency, self.fault.latency)
         return self.latency
+
+    def delay_for(self, command: str) -> float:
+        """Seconds `command` waits: its own latency if it has one, else `delay`."""
+        own = self.latencies.get(command)
+        return self.delay if own is None else max(own, self.delay)
 
 
 @dataclass(frozen=True)
@@ -432,9 +448,11 @@ class LabRouterSpec:
     host_key_path: Path | None = None
     fault: LabFault | None = None
     ssh_offer: str = "modern"  # what the router offers in its key exchange (lab.offers)
+    latencies: Mapping[str, float] = field(default_factory=dict)  # see LabRouter
 
     def __post_init__(self) -> None:
         _check_common(self.name, self.platform, self.port, self.latency, self.fault)
+        _check_latencies(self.name, self.latencies)
         offer(self.ssh_offer)
 
     def to_json(self) -> dict[str, Any]:
@@ -451,6 +469,8 @@ class LabRouterSpec:
             data["fault"] = self.fault.to_json()
         if self.ssh_offer != "modern":
             data["ssh_offer"] = self.ssh_offer
+        if self.latencies:
+            data["latencies"] = dict(self.latencies)
         return data
 
 
@@ -560,6 +580,9 @@ def load_spec(path: Path) -> LabSpec:
                     host_key_path=Path(router_key) if router_key else None,
                     fault=fault,
                     ssh_offer=str(entry.get("ssh_offer", "modern")),
+                    latencies={
+                        str(c): float(v) for c, v in dict(entry.get("latencies", {})).items()
+                    },
                 )
             )
         except (KeyError, TypeError) as exc:
@@ -609,6 +632,7 @@ def routers_from_spec(spec: LabSpec) -> list[LabRouter]:
                 host_key_path=entry.host_key_path,
                 fault=entry.fault,
                 ssh_offer=entry.ssh_offer,
+                latencies=entry.latencies,
             )
         )
     return routers

@@ -137,6 +137,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabProcess]:
             platform,
             write_recording(directory, name, platform, outputs_for(name, platform)),
             latency=latency,
+            # A command of its own latency, as a 100-packet ping or `verify` on a real router.
+            latencies={"show version": 0.5} if name == IOS_NAME else {},
         )
         for name, platform, latency in routers
     ]
@@ -348,6 +350,22 @@ def test_latency_and_vanishing_client(lab: LabProcess) -> None:
         conn.disconnect()
     assert output == ios_outputs(SLOW_NAME)["show version"]
     assert elapsed >= 0.28
+
+
+def test_a_command_waits_its_own_latency_and_the_others_do_not(lab: LabProcess) -> None:
+    conn = connect(lab, IOS_NAME, "cisco_ios")
+    try:
+        conn.enable()
+        timed = {}
+        for command in ("show inventory", "show version"):
+            started = time.monotonic()
+            output = conn.send_command(command)
+            timed[command] = time.monotonic() - started
+            assert output == ios_outputs(IOS_NAME)[command]
+    finally:
+        conn.disconnect()
+    assert timed["show version"] >= 0.48, timed
+    assert timed["show inventory"] < 0.4, timed
 
 
 # --- refusing to start -----------------------------------------------------------------------
