@@ -31,6 +31,11 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         # Only the plugins a run uses: autoloading would start every pytest plugin installed
         # beside netaccept in each run (hypothesis's alone costs a second).
         "--disable-plugin-autoload", "-p", "netaccept.run.plugin",
+        # Per check, pytest's warnings plugin re-applies every filterwarnings line of the
+        # rootdir's configuration and its logging plugin sets up log capture: about a tenth
+        # of the time the checks take. A run needs neither: netaccept's entry point filters
+        # its libraries' warnings for the whole process, and --debug logs on its own handler.
+        "-p", "no:warnings", "-p", "no:logging",
         # This process imported the plugin already (for its exit codes): pytest says it
         # cannot rewrite its asserts, which it has none of.
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
@@ -47,8 +52,15 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
 
 
 def _run_pytest(argv: list[str]) -> int:
+    import logging
+
     import pytest
 
+    # A run does not load pytest's logging plugin (see _pytest_args), which kept the log
+    # records of the libraries (paramiko's "Exception (client): ..." for every router that
+    # fails its handshake) off the terminal: they still go nowhere but to --debug's handler,
+    # never to logging's last-resort handler on stderr. Each failure is in the results.
+    logging.getLogger().addHandler(logging.NullHandler())
     return int(pytest.main(argv))
 
 

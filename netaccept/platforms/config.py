@@ -57,10 +57,12 @@ class Line:
 
     def find(self, pattern: str) -> list[Line]:
         """Direct children whose text matches `pattern` at its start."""
-        return [child for child in self.children if re.match(pattern, child.text)]
+        match = re.compile(pattern).match
+        return [child for child in self.children if match(child.text)]
 
     def first(self, pattern: str) -> Line | None:
-        return next((child for child in self.children if re.match(pattern, child.text)), None)
+        match = re.compile(pattern).match
+        return next((child for child in self.children if match(child.text)), None)
 
     def match(self, pattern: str) -> re.Match[str] | None:
         return re.match(pattern, self.text)
@@ -83,10 +85,12 @@ class Config:
 
     def find(self, pattern: str) -> list[Line]:
         """Top-level lines whose text matches `pattern` at its start."""
-        return [line for line in self.lines if re.match(pattern, line.text)]
+        match = re.compile(pattern).match
+        return [line for line in self.lines if match(line.text)]
 
     def first(self, pattern: str) -> Line | None:
-        return next((line for line in self.lines if re.match(pattern, line.text)), None)
+        match = re.compile(pattern).match
+        return next((line for line in self.lines if match(line.text)), None)
 
     def walk(self) -> Iterator[Line]:
         """Every line at any depth, in the order of the output."""
@@ -96,7 +100,8 @@ class Config:
 
     def find_all(self, pattern: str) -> list[Line]:
         """Lines at any depth whose text matches `pattern` at its start."""
-        return [line for line in self.walk() if re.match(pattern, line.text)]
+        match = re.compile(pattern).match
+        return [line for line in self.walk() if match(line.text)]
 
     def section_text(self, line: Line) -> str:
         """`line` and its descendants, one space of indent per level, for messages and evidence."""

@@ -91,6 +91,8 @@ def _fsm(ref: str) -> textfsm.TextFSM:
 
 def rejection(output: str) -> str | None:
     """The router's error line if the output is a CLI rejection rather than a result."""
+    if "%" not in output:  # every rejection starts with one: most outputs skip the search
+        return None
     match = _REJECTED.search(output)
     return match.group(0).strip() if match else None
 
