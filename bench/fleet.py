@@ -10,6 +10,7 @@ so `netaccept run --inventory` reaches every router at its real port, as a user 
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ import yaml
 
 from netaccept.inventory import load_inventory
 from netaccept.lab.dns import DnsRecord
-from netaccept.lab.spec import LabRouterSpec, PlatformName
+from netaccept.lab.spec import LabRouterSpec, PlatformName, renamed
 from netaccept.lab.zone import lab_zone
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,14 +62,17 @@ class Fleet:
     def manifest(self) -> Path:
         return self.directory / "fleet.json"
 
-    def write(self, ports: dict[str, int], dns_port: int, workers: int) -> None:
+    def write(self, ports: dict[str, int], dns_port: int, workers: int | None = None) -> None:
         """The inventory (real ports, the lab's DNS port) and the manifest for the clients."""
         self.routers = [
             Router(r.name, r.base, r.platform, r.commands, r.recording, ports[r.name])
             for r in self.routers
         ]
         document = dict(self.document)
-        document["settings"] = {"workers": workers}
+        # --workers, else the defaults a user's inventory has (not the demo lab's settings)
+        document.pop("settings", None)
+        if workers is not None:
+            document["settings"] = {"workers": workers}
         defaults = dict(document["defaults"])
         defaults["dns"] = {**defaults["dns"], "port": dns_port}
         document["defaults"] = defaults
@@ -87,12 +91,41 @@ class Fleet:
         self.manifest.write_text(json.dumps(manifest), encoding="utf-8")
 
 
+GSR = "gsr"
+"""The realistic latency profile: each command takes about what it takes on a GSR 12000."""
+
+
+def gsr_seconds(command: str) -> float:
+    """Seconds a GSR 12000 takes to answer `command` (a route processor of 2004, not a lab).
+
+    `verify /md5` (IOS) or `show md5 file` (IOS-XR) reads the whole image from flash: several
+    seconds. A 100-packet ping of 1,500 bytes waits for each reply: about 2 s; five small
+    ones half a second. `show running-config` builds the configuration: about 1 s.
+    `show interfaces` and `show logging` print a lot: half a second. The rest 100-300 ms, each
+    command its own (a hash of its text: the same in every run).
+    """
+    if command.startswith(("verify /md5", "show md5 file")):
+        return 6.0
+    if command.startswith("ping"):
+        return 2.0 if (" repeat 100 " in command or " count 100 " in command) else 0.5
+    if command == "show running-config":
+        return 1.0
+    if command in ("show interfaces", "show logging"):
+        return 0.5
+    return 0.1 + (zlib.crc32(command.encode()) % 201) / 1000
+
+
 def make_fleet(
-    size: int, directory: Path, latency: float = 0.0, only: Sequence[str] | None = None
+    size: int,
+    directory: Path,
+    latency: float | str = 0.0,
+    only: Sequence[str] | None = None,
 ) -> Fleet:
     """Recordings and lab specs for `size` routers under `directory` (created).
 
-    `only`: clone only these lab routers, in turn (default: all six).
+    `latency`: seconds every command takes, or `GSR` for the realistic profile
+    (`gsr_seconds`; the login's commands then take 0.1 s). `only`: clone only these lab
+    routers, in turn (default: all six).
     """
     recordings = directory / "lab"
     recordings.mkdir(parents=True, exist_ok=True)
@@ -117,6 +150,8 @@ def make_fleet(
             outputs = {
                 c: o.replace(port["order"], port["order"] + suffix) for c, o in outputs.items()
             }
+        # Each clone prints its own name, as the lab serves it (and as the harness checks).
+        outputs = renamed(outputs, base["name"], name)
         recording = {**source, "device": name, "outputs": outputs}
         path = recordings / f"{name}.json"
         path.write_text(json.dumps(recording), encoding="utf-8")
@@ -126,7 +161,11 @@ def make_fleet(
         devices.append({**base, "name": name, "port": 22, "ports": ports, "dns": {"name": fqdn}})
         platform: PlatformName = source["platform"]
         routers.append(Router(name, base["name"], platform, tuple(outputs), path))
-        specs.append(LabRouterSpec(name, platform, path, latency=latency))
+        if latency == GSR:
+            latencies = {command: gsr_seconds(command) for command in outputs}
+            specs.append(LabRouterSpec(name, platform, path, latency=0.1, latencies=latencies))
+        else:
+            specs.append(LabRouterSpec(name, platform, path, latency=float(latency)))
     document["devices"] = devices
     document["lab"] = {"recordings": "lab"}
     return Fleet(directory, routers, specs, lab_zone(inventory), document)

@@ -34,6 +34,7 @@ from typing import Any
 from netaccept.inventory import Device, load_inventory, resolve_credentials
 from netaccept.platforms.registry import CLI
 from netaccept.run.capture import capture
+from netaccept.session.algorithms import SshAlgorithms
 from netaccept.session.commands import ensure_read_only
 from netaccept.session.transport import SessionLost, SshTransport, Transport
 
@@ -42,6 +43,8 @@ class BeforeSession:
     """netaccept's NetmikoSession before tuning (netmiko's defaults, send_command)."""
 
     host_key: str | None = None
+    host_key_check: str | None = None
+    algorithms: SshAlgorithms | None = None
     NODELAY = False
     CMD_VERIFY = True
 

@@ -1,12 +1,14 @@
 """Phase timings of one `netaccept run`, loaded into it with PYTEST_PLUGINS=bench.probe.
 
 Writes wall and CPU seconds per phase, and the peak RSS when each ends, to the file named
-by $NETACCEPT_BENCH_TIMINGS: collection (which includes capture), capture (every SSH
-session: netaccept captures in pytest_collection_finish), tests (facts parsed on demand
-and verdicts: the checks run as pytest tests), finish (certificates, evidence, ledger,
-index; it includes summary, which pytest runs inside its own sessionfinish) and summary
-(the console table). Its wrappers are the outermost. It only wraps pytest hooks: netaccept
-runs exactly as it does without it.
+by $NETACCEPT_BENCH_TIMINGS: collection (which includes start_capture: the commands
+planned and the capture started), tests (the devices decided as their captures complete:
+facts parsed on demand and verdicts, the checks run as pytest tests), finish (certificates,
+evidence, ledger, index; it includes summary, which pytest runs inside its own
+sessionfinish) and summary (the console table). The capture itself runs in the background
+from start_capture on: its start and end (time.monotonic(), like `tests_end`) are marks.
+Its wrappers are the outermost. It only wraps pytest hooks: netaccept runs exactly as it
+does without it.
 """
 
 from __future__ import annotations
@@ -53,18 +55,27 @@ def pytest_collection(session: pytest.Session) -> Generator[None, Any, Any]:
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_collection_finish(session: pytest.Session) -> Generator[None, Any, Any]:
-    # netaccept captures every device here, once the selected checks are known.
-    return (yield from _timed("capture"))
+    # netaccept plans the commands here and starts the capture in the background.
+    return (yield from _timed("start_capture"))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> Generator[None, Any, Any]:
-    return (yield from _timed("tests"))
+    try:
+        return (yield from _timed("tests"))
+    finally:
+        _marks["tests_end"] = time.monotonic()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session) -> Generator[None, Any, Any]:
-    return (yield from _timed("finish"))
+    try:
+        return (yield from _timed("finish"))
+    finally:
+        run = session.config.pluginmanager.get_plugin("netaccept-run")
+        span = getattr(run, "capture_span", None)
+        if span is not None:  # when the capture started and its last device was done
+            _marks["capture_start"], _marks["capture_end"] = span
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
