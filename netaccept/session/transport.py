@@ -129,6 +129,8 @@ class ReplayTransport:
 _PASSWORD_PROMPT = re.compile(r"(?i)password:\s*$")
 # Exactly what netmiko's IOS and IOS-XR session_preparation() send.
 _SESSION_SETTINGS = ("terminal width 511", "terminal length 0")
+# Seconds between the wake-ups of an idle session's transport thread once it is logged in.
+_IDLE_WAKEUP_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,12 @@ class NetmikoSession:
         self.host_key = f"{decision.key_type} {decision.fingerprint}"
         self.host_key_check = _verification(decision)
         self._channel = self._conn.remote_conn
+        # paramiko's transport thread wakes every 0.1 s (its socket timeout) to look for a
+        # close; the handshake is done, and a closed channel wakes a read of ours at once:
+        # with hundreds of sessions waiting on slow routers those wake-ups (and a hand-over
+        # of the interpreter lock each) were most of a run's CPU.
+        with contextlib.suppress(OSError):
+            self._channel.get_transport().sock.settimeout(_IDLE_WAKEUP_S)
         # Set by paramiko whenever data arrives or the channel closes (documented for
         # BufferedPipe.set_event); cleared when everything has been read.
         self._ready = threading.Event()
