@@ -527,13 +527,16 @@ class Device(_Model):
 class Settings(_Model):
     """Run-wide settings.
 
-    `workers`: the most sessions open at once. An open session costs a router little, so the
-    default lets a fleet be in flight at once: at real latencies a run waits on the routers,
-    not on its own turn. `logins`: the most connections in their SSH handshake and login at
-    once, which is what loads a router's CPU and the TACACS+ server behind it.
+    `workers`: the most sessions open at once. An open session costs a router little, and at
+    real latencies a run waits on its routers, not on its turn; but each session is two
+    threads of this process, and beyond about 256 the hand-overs of Python's interpreter
+    lock cost more CPU than waiting saves (bench/RESULTS.md: N=1000 on two cores, 300 ms per
+    command: 128 -> 105 s, 256 -> 98 s, 512 -> 100 s, 1000 -> 123 s). `logins`: the most
+    connections in their SSH handshake and login at once, which is what loads a router's CPU
+    and the TACACS+ server behind it.
     """
 
-    workers: int = Field(1000, ge=1, le=4096)
+    workers: int = Field(256, ge=1, le=4096)
     logins: int = Field(32, ge=1, le=1024)
 
 

@@ -98,7 +98,7 @@ OPTIONS: tuple[RunOption, ...] = (
     RunOption("check", "only this check (repeatable)", kind="append", metavar="ID",
               choices=CHECK_IDS, short="-c"),
     RunOption("workers", "sessions open at once (default: settings.workers in the "
-              "inventory, 1000)", metavar="N", type=int),
+              "inventory, 256)", metavar="N", type=int),
     RunOption("logins", "SSH logins in progress at once (default: settings.logins in the "
               "inventory, 32)", metavar="N", type=int),
     RunOption("endpoint", "reach a device at another address (a lab, a port forward)",
