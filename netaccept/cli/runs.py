@@ -36,6 +36,10 @@ def _pytest_args(args: argparse.Namespace, extra: Sequence[str] = ()) -> list[st
         # of the time the checks take. A run needs neither: netaccept's entry point filters
         # its libraries' warnings for the whole process, and --debug logs on its own handler.
         "-p", "no:warnings", "-p", "no:logging",
+        # The checks print nothing: their output is captured at the Python level, without
+        # pytest's file-descriptor swaps (six system calls per check, each one a chance for
+        # the capture's threads to take the interpreter lock from the deciding thread).
+        "--capture=sys",
         # This process imported the plugin already (for its exit codes): pytest says it
         # cannot rewrite its asserts, which it has none of.
         "-W", "ignore::pytest.PytestAssertRewriteWarning",
