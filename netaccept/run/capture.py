@@ -293,15 +293,28 @@ class Capture:
         """Wait for the workers; on a stop request close the sessions in flight, and after
         the grace mark every device without a result interrupted."""
         for number in range(self.workers):
-            if self.stop:  # the workers not started yet are not needed
-                with self._lock:
-                    self._running -= self.workers - number
-                    if self._running == 0:
-                        self._all_done.set()
-                break
-            threading.Thread(
-                target=self._work, name=f"netaccept-capture-{number}", daemon=True
-            ).start()
+            refused = None
+            if not self.stop:
+                try:
+                    threading.Thread(
+                        target=self._work, name=f"netaccept-capture-{number}", daemon=True
+                    ).start()
+                    continue
+                except RuntimeError as exc:  # a thread limit (ulimit -u, a container's pids)
+                    refused = exc
+            # The workers not started are not needed (a stop), or cannot be had: those that
+            # run take the whole plan; without any, this thread captures it itself.
+            if refused is not None:
+                log.warning("%d capture threads of %d: %s", number, self.workers, refused)
+            with self._lock:
+                self._running -= self.workers - number
+                if number == 0 and refused is not None:
+                    self._running += 1
+                if self._running == 0:
+                    self._all_done.set()
+            if number == 0 and refused is not None:
+                self._work()
+            break
         while not self._all_done.wait(0.1):
             if self.stop:
                 log.info("stop requested (%s): closing the sessions in flight", self.stop.reason)

@@ -403,3 +403,27 @@ def test_a_second_signal_aborts_at_once_with_exit_code_2(number: signal.Signals)
     assert time.monotonic() - started < 5
     assert "not aborted" not in stdout
     assert f"{number.name} again: aborted at once" in stderr
+
+
+@pytest.mark.parametrize("allowed", [1, 0])
+def test_a_system_that_refuses_more_threads_still_captures_every_device(
+    monkeypatch: pytest.MonkeyPatch, allowed: int
+) -> None:
+    # A container's thread limit (ulimit -u, pids.max) can refuse a worker thread: the
+    # workers that did start (or the capture's own thread) capture every device, and the
+    # run never waits forever.
+    started = threading.Thread.start
+    workers = [f"netaccept-capture-{n}" for n in range(allowed)]
+
+    def refuse_after_the_first(self: threading.Thread) -> None:
+        # (the capture's own watching thread is "netaccept-capture", without a number)
+        if self.name.startswith("netaccept-capture-") and self.name not in workers:
+            raise RuntimeError("can't start new thread")
+        started(self)
+
+    monkeypatch.setattr(threading.Thread, "start", refuse_after_the_first)
+    transport = FakeTransport({})
+    names = ["nyc-gsr-01", "nyc-gsr-02", "chi-gsr-01"]
+    result = capture([(device(name), COMMANDS) for name in names], transport, workers=3)
+    assert list(result) == names
+    assert all(cap.complete and len(cap.evidence) == len(COMMANDS) for cap in result.values())
