@@ -334,8 +334,9 @@ class Capture:
                     )
                     self._results[device.name] = result
             if missing:
-                notify(device.name, "interrupted", 0)
-                self._ready[device.name].set()
+                self._ready[device.name].set()  # first: the display must not hold up a result
+                with contextlib.suppress(Exception):
+                    notify(device.name, "interrupted", 0)
         self.finished_at = time.monotonic()
         self._finished.set()
 
