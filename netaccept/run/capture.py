@@ -113,9 +113,14 @@ def capture_device(
         notify(device.name, "interrupted", tried)
         log.info("%s", result.interrupted)
     except (DeviceUnavailable, CredentialsMissing) as exc:
-        result.unavailable = str(exc)
-        notify(device.name, "failed", 0)
-        log.info("%s", result.unavailable)
+        if stop:  # its login was cut short, or never began: the stop's doing, not the router's
+            result.interrupted = _interrupted(device, stop, "before its session was open")
+            notify(device.name, "interrupted", 0)
+            log.info("%s (%s)", result.interrupted, exc)
+        else:
+            result.unavailable = str(exc)
+            notify(device.name, "failed", 0)
+            log.info("%s", result.unavailable)
     except Exception as exc:  # a transport bug must not take the other devices down with it
         result.unavailable = (
             f"{device.name} ({device.host}:{device.port}): internal error while capturing: "

@@ -185,6 +185,8 @@ class AcceptanceRun:
         # Ctrl-C / SIGTERM: requested by a signal handler from the capture on (see interrupt.py)
         self.stop = StopRequest()
         self.signals = SignalStop(self.stop)
+        if isinstance(self.transport, SshTransport):
+            self.transport.stopped = lambda: bool(self.stop)  # no login after a stop
         self.testing: pytest.Session | None = None  # set once the checks run
         self.capturing: Capture | None = None  # the capture in progress, if any
         # time.monotonic() at the capture's start and when its last device was done

@@ -578,6 +578,31 @@ def _tcp_connect(host: str, port: int, timeout: float) -> socket.socket:
     return sock
 
 
+class LoginGate:
+    """At most `size` logins at once; a session waiting for its turn gives up once `stopped()`.
+
+    A run stopped by Ctrl-C must not connect to, nor authenticate at, any router that had
+    not started its login: the wait is taken in short steps that look at the stop.
+    """
+
+    def __init__(self, size: int, stopped: Callable[[], bool]) -> None:
+        self.semaphore = threading.BoundedSemaphore(size)
+        self.stopped = stopped
+
+    def __enter__(self) -> None:
+        while not self.semaphore.acquire(timeout=0.1):
+            if self.stopped():
+                break
+        else:
+            if not self.stopped():
+                return
+            self.semaphore.release()
+        raise DeviceUnavailable("the run was stopped before its login began")
+
+    def __exit__(self, *exc: object) -> None:
+        self.semaphore.release()
+
+
 class SshTransport:
     """Live SSH through netmiko, credentials from the environment (or a prompt).
 
@@ -602,9 +627,11 @@ class SshTransport:
 
         self.cli = cli  # platform name -> how to drive its CLI (netaccept.platforms)
         self.host_keys = host_keys or HostKeySettings()
+        # Whether the run was asked to stop (set by the run): no login starts after it.
+        self.stopped: Callable[[], bool] = lambda: False
         # At most `logins` connections in their handshake and authentication at once, across
         # every session this transport opens (None: no bound).
-        self.logins = threading.BoundedSemaphore(logins) if logins else None
+        self.logins = LoginGate(logins, lambda: self.stopped()) if logins else None
 
     def open(self, device: Device) -> NetmikoSession:
         username, password, secret = resolve_credentials(device)
@@ -617,7 +644,12 @@ class SshTransport:
             if not exc.transient:
                 raise
         delay = device.timeouts.retry_delay
-        time.sleep(delay + random.uniform(0, delay / 2))
+        waited = threading.Event()  # never set: a wait that looks at the stop in steps
+        deadline = time.monotonic() + delay + random.uniform(0, delay / 2)
+        while not self.stopped() and time.monotonic() < deadline:
+            waited.wait(min(0.1, deadline - time.monotonic()))
+        if self.stopped():
+            raise DeviceUnavailable("the run was stopped before its login was tried again")
         try:
             return NetmikoSession(
                 device, cli, username, password, secret, self.host_keys, self.logins
@@ -632,6 +664,7 @@ __all__ = [
     "CommandFailed",
     "DeviceUnavailable",
     "HostKeySettings",
+    "LoginGate",
     "NetmikoSession",
     "ReplaySession",
     "ReplayTransport",

@@ -33,7 +33,7 @@ from netaccept.run.capture import capture
 from netaccept.run.interrupt import StopRequest
 from netaccept.session.algorithms import SshAlgorithms
 from netaccept.session.captured import DeviceCapture
-from netaccept.session.transport import SessionLost
+from netaccept.session.transport import DeviceUnavailable, SessionLost
 from tests.conftest import LAB_INVENTORY, LAB_RECORDINGS, ROOT, Lab
 
 FAST = ("nyc-gsr-01", "nyc-gsr-02")  # captured in full before the signal
@@ -427,3 +427,41 @@ def test_a_system_that_refuses_more_threads_still_captures_every_device(
     result = capture([(device(name), COMMANDS) for name in names], transport, workers=3)
     assert list(result) == names
     assert all(cap.complete and len(cap.evidence) == len(COMMANDS) for cap in result.values())
+
+
+def test_a_device_waiting_for_a_login_slot_is_never_connected_after_a_stop() -> None:
+    # Every slot is taken (logins=1, held here): the session waits for one. Once the run
+    # is stopped it gives up at once, without connecting, and the device is interrupted.
+    from netaccept.session import transport as ssh
+
+    stopped = threading.Event()
+    gate = ssh.LoginGate(1, stopped.is_set)
+    held = gate.semaphore.acquire()
+    assert held
+    threading.Timer(0.2, stopped.set).start()
+    started = time.monotonic()
+    with pytest.raises(ssh.DeviceUnavailable, match="stopped before its login"), gate:
+        pytest.fail("the slot was given after the stop")
+    assert time.monotonic() - started < 1.0
+
+
+class FailingAfterStop(FakeTransport):
+    """A login that fails because the run was stopped while it was in progress."""
+
+    def __init__(self, stop: StopRequest) -> None:
+        super().__init__({})
+        self.stop = stop
+
+    def open(self, device: Device) -> BlockingSession:
+        self.stop.request("SIGINT")
+        raise DeviceUnavailable(f"{device.name}: the router closed the connection")
+
+
+def test_a_login_that_fails_after_the_stop_is_interrupted_not_unavailable() -> None:
+    stop = StopRequest()
+    result = capture(
+        [(device("nyc-gsr-01"), COMMANDS)], FailingAfterStop(stop), workers=1, stop=stop
+    )
+    cap = result["nyc-gsr-01"]
+    assert cap.unavailable is None and not cap.complete
+    assert cap.interrupted is not None and "interrupted (SIGINT)" in cap.interrupted
